@@ -1,1 +1,64 @@
+//! Gatehouse checks: pure functions over one attempt's data, files and context, each returning
+//! findings with evidence. The [`pipeline::Pipeline`] runs them; the decision policy in
+//! `gatehouse-core` turns their findings into an outcome.
+//!
+//! Adding a check is local: write a type implementing [`Check`], list its reason codes in
+//! [`Check::reasons`], add their texts to `locales/*/reasons.toml`, and register it in
+//! [`pipeline::Pipeline::standard`].
 
+pub mod basic;
+pub mod pipeline;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gatehouse_core::application::{ApplicationData, Slot};
+use gatehouse_core::reasons::{Finding, ReasonDef};
+
+/// A file submitted with the attempt.
+#[derive(Debug, Clone)]
+pub struct SubmittedFile {
+    /// MIME type judged from the bytes at upload.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Settings the checks read; filled from the server configuration.
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
+    /// Minimum age in whole years on the day of submission.
+    pub min_age: u32,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        Self { min_age: 18 }
+    }
+}
+
+/// Everything a check may look at.
+#[derive(Debug, Clone)]
+pub struct CheckInput<'a> {
+    pub data: &'a ApplicationData,
+    pub files: &'a BTreeMap<Slot, SubmittedFile>,
+    /// The moment of submission (UTC); checks never read the clock themselves.
+    pub now: DateTime<Utc>,
+    pub settings: &'a CheckSettings,
+}
+
+impl CheckInput<'_> {
+    /// The calendar day of submission, in UTC.
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+}
+
+/// One automated check.
+pub trait Check: Send + Sync {
+    /// A short stable name, for logs and metrics.
+    fn name(&self) -> &'static str;
+    /// Every reason this check can raise.
+    fn reasons(&self) -> &'static [ReasonDef];
+    /// Runs the check. Must not panic on any input.
+    fn run(&self, input: &CheckInput<'_>) -> Vec<Finding>;
+}

@@ -1,0 +1,119 @@
+//! Records as stored.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::application::{ApplicationData, ApplicationStatus, Slot};
+use gatehouse_core::decision::Decision;
+use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId, AttemptId, FileId};
+use serde::{Deserialize, Serialize};
+
+/// An applicant account. The password hash is kept apart, in [`Credentials`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: AccountId,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub terms_version: String,
+    pub terms_accepted_at: DateTime<Utc>,
+    pub risk_disclosure_version: Option<String>,
+    pub referral_code: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account with its password hash, for sign-in only.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub account: Account,
+    pub password_hash: String,
+}
+
+/// What an operator key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyScope {
+    /// Everything, including operator administration.
+    Admin,
+    /// The exchange backend's integration: reading applications and decisions.
+    Integration,
+}
+
+impl KeyScope {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            KeyScope::Admin => "admin",
+            KeyScope::Integration => "integration",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(KeyScope::Admin),
+            "integration" => Some(KeyScope::Integration),
+            _ => None,
+        }
+    }
+}
+
+/// An operator API key; only the hash of the secret is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub name: String,
+    pub scope: KeyScope,
+    pub key_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// An uploaded file: the object key in storage and what was judged from its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub id: FileId,
+    pub slot: Slot,
+    pub object_key: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// The current file of each slot.
+pub type SlotFiles = BTreeMap<Slot, FileRecord>;
+
+/// A verification application in its current state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub account_id: AccountId,
+    pub status: ApplicationStatus,
+    pub data: ApplicationData,
+    pub files: SlotFiles,
+    pub attempt_count: u32,
+    pub last_decision: Option<Decision>,
+    pub last_submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Incremented by every write; writes name the version they read.
+    pub version: i64,
+}
+
+/// One submission, as it was: never changed after it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub id: AttemptId,
+    pub application_id: ApplicationId,
+    pub number: u32,
+    pub data: ApplicationData,
+    pub files: SlotFiles,
+    pub decision: Decision,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A stored response to a request made with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotentResponse {
+    pub request_hash: String,
+    pub status_code: u16,
+    pub body: String,
+}

@@ -1,0 +1,109 @@
+//! Repository traits, one per aggregate. [`crate::Db`] implements them all on SQLite and
+//! PostgreSQL; `tests/contract` holds the one suite that every implementation must pass.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use gatehouse_core::application::{ApplicationData, ApplicationStatus};
+use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
+
+use crate::models::{
+    Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse,
+};
+use crate::StoreError;
+
+#[async_trait]
+pub trait AccountRepo: Send + Sync {
+    /// Fails with `Conflict("account_exists")` when the e-mail or phone is taken.
+    async fn create_account(&self, account: &Account, password_hash: &str)
+        -> Result<(), StoreError>;
+    async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError>;
+    /// Looks an account up by its normalised e-mail or E.164 phone.
+    async fn credentials_by_login(&self, login: &str) -> Result<Option<Credentials>, StoreError>;
+}
+
+#[async_trait]
+pub trait SessionRepo: Send + Sync {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: AccountId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The account of an unexpired session.
+    async fn session_account(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountId>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Removes expired sessions; returns how many.
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+pub trait ApiKeyRepo: Send + Sync {
+    async fn create_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    /// An unrevoked key by the hash of its secret.
+    async fn active_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError>;
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
+    /// Returns `NotFound` for an unknown or already revoked key.
+    async fn revoke_api_key(&self, id: ApiKeyId, now: DateTime<Utc>) -> Result<(), StoreError>;
+}
+
+/// A submission to record: the attempt, and the idempotent response if the request had a key.
+pub struct NewAttempt<'a> {
+    pub attempt: &'a Attempt,
+    /// The application version the decision was made on.
+    pub expected_version: i64,
+    pub idempotency: Option<(&'a str, IdempotentResponse)>,
+}
+
+#[async_trait]
+pub trait ApplicationRepo: Send + Sync {
+    /// Fails with `Conflict("application_exists")` when the account already has one.
+    async fn create_application(&self, application: &Application) -> Result<(), StoreError>;
+    async fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError>;
+    async fn application_of_account(
+        &self,
+        account_id: AccountId,
+    ) -> Result<Option<Application>, StoreError>;
+    /// Newest first, optionally by status.
+    async fn list_applications(
+        &self,
+        status: Option<ApplicationStatus>,
+        limit: u32,
+        before: Option<ApplicationId>,
+    ) -> Result<Vec<Application>, StoreError>;
+    /// Replaces the data if the application is still at `expected_version` and editable;
+    /// otherwise `Conflict("stale")`.
+    async fn update_application_data(
+        &self,
+        id: ApplicationId,
+        expected_version: i64,
+        data: &ApplicationData,
+        now: DateTime<Utc>,
+    ) -> Result<Application, StoreError>;
+    /// Records an uploaded file and makes it the slot's current file, under the same rule.
+    async fn attach_file(
+        &self,
+        id: ApplicationId,
+        expected_version: i64,
+        file: &FileRecord,
+        now: DateTime<Utc>,
+    ) -> Result<Application, StoreError>;
+    /// Writes the attempt, its decision, the application's new status and the idempotent
+    /// response in one transaction. `Conflict("stale")` if the application changed meanwhile.
+    async fn record_attempt(&self, new: NewAttempt<'_>) -> Result<Application, StoreError>;
+    /// Oldest first.
+    async fn attempts(&self, id: ApplicationId) -> Result<Vec<Attempt>, StoreError>;
+    async fn idempotent_response(
+        &self,
+        account_id: AccountId,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>, StoreError>;
+}
+
+/// Everything the server needs from storage, as one object.
+pub trait Repos: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo {}
+impl<T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo> Repos for T {}
