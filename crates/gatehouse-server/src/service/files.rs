@@ -1,0 +1,56 @@
+//! What an uploaded file is, judged from its bytes (never from the client's Content-Type).
+
+use gatehouse_core::application::Slot;
+
+/// MIME types accepted for a slot.
+pub fn accepted_types(slot: Slot) -> &'static [&'static str] {
+    match slot {
+        Slot::ProofOfAddress => &["image/jpeg", "image/png", "application/pdf"],
+        _ => &["image/jpeg", "image/png"],
+    }
+}
+
+/// Recognises a file by its signature.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(PNG) {
+        Some("image/png")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && is_heif_brand(&bytes[8..12]) {
+        Some("image/heic")
+    } else {
+        None
+    }
+}
+
+fn is_heif_brand(brand: &[u8]) -> bool {
+    matches!(brand, b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Some("image/heic"));
+        assert_eq!(sniff(b"GIF89a"), None);
+        assert_eq!(sniff(b"<html>"), None);
+        assert_eq!(sniff(&[]), None);
+    }
+
+    #[test]
+    fn pdf_only_for_proof_of_address() {
+        assert!(accepted_types(Slot::ProofOfAddress).contains(&"application/pdf"));
+        assert!(!accepted_types(Slot::Selfie).contains(&"application/pdf"));
+    }
+}
