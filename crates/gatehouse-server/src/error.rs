@@ -172,12 +172,16 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %why, "request failed");
         }
         let lang = current_lang();
+        let title = error_title(lang, code).unwrap_or(code).to_owned();
+        let detail = Some(self.detail())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| title.clone());
         let problem = Problem {
             type_: format!("urn:gatehouse:problem:{code}"),
-            title: error_title(lang, code).unwrap_or(code).to_owned(),
+            title,
             status: status.as_u16(),
             code: code.to_owned(),
-            detail: self.detail(),
+            detail,
             errors: match &self {
                 ApiError::Validation(errors) => Some(
                     errors

@@ -1,0 +1,215 @@
+use std::net::SocketAddr;
+
+use gatehouse_server::{AppState, Config};
+use gatehouse_store::testing::TestDb;
+use gatehouse_store::{Backend, Db, FileStore};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// A running server with its own database and file folder.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    pub db: TestDb,
+    pub files: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A response, read completely.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json error with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        assert_eq!(self.body["code"], code, "{}", self.body);
+        assert_eq!(self.body["status"], status);
+        for key in ["type", "title", "detail"] {
+            assert!(self.body[key].is_string(), "{key} missing in {}", self.body);
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let db = TestDb::new(backend).await;
+    let files = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::default();
+    config.database_url = db.url.clone();
+    config.data_dir = files.path().to_path_buf();
+    adjust(&mut config);
+    let store = FileStore::local(&files.path().join("files")).expect("file store");
+    let state = AppState::new(config.clone(), db.db.clone(), store);
+    let (base, server) = start(state).await;
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        config,
+        db,
+        files,
+        server,
+    }
+}
+
+async fn start(state: AppState) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        gatehouse_server::serve(listener, state, std::future::pending())
+            .await
+            .unwrap();
+    });
+    (format!("http://{addr}"), server)
+}
+
+impl TestApp {
+    /// Stops the server and starts a new one on the same database and files, with fresh
+    /// connections, as after a process restart.
+    pub async fn restart(&mut self) {
+        self.server.abort();
+        let db = Db::connect(&self.db.url, 2).await.unwrap();
+        let store = FileStore::local(&self.files.path().join("files")).unwrap();
+        let state = AppState::new(self.config.clone(), db, store);
+        let (base, server) = start(state).await;
+        self.base = base;
+        self.server = server;
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some((content_type, bytes)) = body {
+            req = req.header("content-type", content_type).body(bytes);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body").to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            bytes,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, &[], None).await
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        self.request(method, path, token, &[], Some(("application/json", bytes)))
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send_json(Method::POST, path, token, body).await
+    }
+
+    /// Registers `email` and signs in; returns the session token.
+    pub async fn signed_in(&self, email: &str) -> String {
+        let r = self
+            .post_json(
+                "/v1/accounts",
+                None,
+                json!({"email": email, "password": PASSWORD, "terms_version": "2026-01"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        self.login(email).await
+    }
+
+    pub async fn login(&self, login: &str) -> String {
+        let r = self
+            .post_json("/v1/sessions", None, json!({"login": login, "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn upload(&self, token: &str, app_id: &str, slot: &str, bytes: Vec<u8>) -> Reply {
+        self.request(
+            Method::PUT,
+            &format!("/v1/kyc/applications/{app_id}/files/{slot}"),
+            Some(token),
+            &[],
+            Some(("image/jpeg", bytes)),
+        )
+        .await
+    }
+
+    pub async fn submit(&self, token: &str, app_id: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(
+            Method::POST,
+            &format!("/v1/kyc/applications/{app_id}/submit"),
+            Some(token),
+            headers,
+            None,
+        )
+        .await
+    }
+
+    /// Creates an application from `body` and uploads the files a passport needs.
+    pub async fn passport_application(&self, token: &str, body: Value) -> String {
+        let r = self.post_json("/v1/kyc/applications", Some(token), body).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        for slot in ["document_front", "selfie"] {
+            let up = self.upload(token, &id, slot, jpeg(slot.as_bytes())).await;
+            assert_eq!(up.status, 201, "{}", up.body);
+        }
+        id
+    }
+}
+
+pub const PASSWORD: &str = "a long passphrase 4 tests";
+
+/// A file that starts with the JPEG signature; `tag` makes its bytes unique.
+pub fn jpeg(tag: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    bytes.extend_from_slice(tag);
+    bytes.extend_from_slice(&[0xFF, 0xD9]);
+    bytes
+}
+
+/// A complete, valid passport application body.
+pub fn passport(expiry: &str) -> Value {
+    json!({
+        "person": {"given_names": "Wei", "surname": "Li", "native_name": "李伟",
+                   "date_of_birth": "1990-01-02", "nationality": "CN",
+                   "residence_country": "CN", "sex": "M"},
+        "document": {"type": "passport", "issuing_country": "CHN",
+                     "number": "E12345678", "expiry_date": expiry}
+    })
+}
