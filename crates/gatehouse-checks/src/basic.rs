@@ -12,8 +12,7 @@ pub const REQUIRED_FIELD_MISSING: ReasonDef =
     ReasonDef::new("REQUIRED_FIELD_MISSING", Nature::Retry);
 pub const DOCUMENT_FRONT_MISSING: ReasonDef =
     ReasonDef::new("DOCUMENT_FRONT_MISSING", Nature::Retry);
-pub const DOCUMENT_BACK_MISSING: ReasonDef =
-    ReasonDef::new("DOCUMENT_BACK_MISSING", Nature::Retry);
+pub const DOCUMENT_BACK_MISSING: ReasonDef = ReasonDef::new("DOCUMENT_BACK_MISSING", Nature::Retry);
 pub const SELFIE_MISSING: ReasonDef = ReasonDef::new("SELFIE_MISSING", Nature::Retry);
 pub const DOCUMENT_EXPIRED: ReasonDef = ReasonDef::new("DOCUMENT_EXPIRED", Nature::Retry);
 pub const UNDERAGE: ReasonDef = ReasonDef::new("UNDERAGE", Nature::Final);
@@ -62,7 +61,11 @@ impl Check for RequiredData {
             .collect();
         let has = |slot: Slot| input.files.contains_key(&slot);
         if !has(Slot::DocumentFront) {
-            findings.push(DOCUMENT_FRONT_MISSING.finding().with_field("files.document_front"));
+            findings.push(
+                DOCUMENT_FRONT_MISSING
+                    .finding()
+                    .with_field("files.document_front"),
+            );
         }
         if let Some(doc_type) = d.doc_type {
             if doc_type.has_back() && !has(Slot::DocumentBack) {
@@ -195,17 +198,31 @@ mod tests {
 
     #[test]
     fn underage_is_final_with_min_age_evidence() {
-        let f = run(&MinimumAge, json!({"person": {"date_of_birth": "2008-11-28"}}), &[], "2026-11-27");
+        let f = run(
+            &MinimumAge,
+            json!({"person": {"date_of_birth": "2008-11-28"}}),
+            &[],
+            "2026-11-27",
+        );
         assert_eq!(codes(&f), ["UNDERAGE"]);
         assert_eq!(f[0].nature, Nature::Final);
         assert_eq!(f[0].evidence.as_ref().unwrap()["min_age"], 18);
-        assert!(run(&MinimumAge, json!({"person": {"date_of_birth": "2008-11-27"}}), &[], "2026-11-27").is_empty());
+        assert!(run(
+            &MinimumAge,
+            json!({"person": {"date_of_birth": "2008-11-27"}}),
+            &[],
+            "2026-11-27"
+        )
+        .is_empty());
     }
 
     #[test]
     fn expiry_is_inclusive_and_never_is_fine() {
         let on = |d: &str| json!({"document": {"expiry_date": d}});
-        assert_eq!(codes(&run(&DocumentExpiry, on("2026-11-26"), &[], "2026-11-27")), ["DOCUMENT_EXPIRED"]);
+        assert_eq!(
+            codes(&run(&DocumentExpiry, on("2026-11-26"), &[], "2026-11-27")),
+            ["DOCUMENT_EXPIRED"]
+        );
         assert!(run(&DocumentExpiry, on("2026-11-27"), &[], "2026-11-27").is_empty());
         let never = json!({"document": {"expiry_date": null}});
         assert!(run(&DocumentExpiry, never, &[], "2026-11-27").is_empty());
@@ -219,16 +236,29 @@ mod tests {
             "document": {"type": "passport", "issuing_country": "DE", "number": "C01X00T47",
                          "expiry_date": "2030-01-01"}
         });
-        let all = run(&RequiredData, doc.clone(), &[Slot::DocumentFront, Slot::Selfie], "2026-11-27");
+        let all = run(
+            &RequiredData,
+            doc.clone(),
+            &[Slot::DocumentFront, Slot::Selfie],
+            "2026-11-27",
+        );
         assert!(all.is_empty(), "{all:?}");
         let missing = run(&RequiredData, doc, &[], "2026-11-27");
-        assert_eq!(codes(&missing), ["DOCUMENT_FRONT_MISSING", "SELFIE_MISSING"]);
+        assert_eq!(
+            codes(&missing),
+            ["DOCUMENT_FRONT_MISSING", "SELFIE_MISSING"]
+        );
     }
 
     #[test]
     fn cards_need_a_back_and_fields_are_named() {
         let doc = json!({"document": {"type": "id_card"}});
-        let f = run(&RequiredData, doc, &[Slot::DocumentFront, Slot::Selfie], "2026-11-27");
+        let f = run(
+            &RequiredData,
+            doc,
+            &[Slot::DocumentFront, Slot::Selfie],
+            "2026-11-27",
+        );
         assert!(codes(&f).contains(&"DOCUMENT_BACK_MISSING"));
         let fields: Vec<_> = f.iter().filter_map(|f| f.field.as_deref()).collect();
         assert!(fields.contains(&"person.date_of_birth"));

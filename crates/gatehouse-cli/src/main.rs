@@ -12,7 +12,11 @@ use gatehouse_store::models::KeyScope;
 use gatehouse_store::Db;
 
 #[derive(Parser)]
-#[command(name = "gatehouse", version, about = "Account onboarding and identity verification (KYC) service")]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Account onboarding and identity verification (KYC) service"
+)]
 struct Cli {
     /// TOML configuration file.
     #[arg(long, global = true, env = "GATEHOUSE_CONFIG", value_name = "FILE")]
@@ -76,7 +80,10 @@ impl From<Scope> for KeyScope {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("gatehouse: cannot start the async runtime: {e}");
@@ -270,18 +277,23 @@ async fn keys(db: &Db, command: &KeysCommand) -> Result<()> {
                     Some(t) => format!("revoked {}", t.to_rfc3339()),
                     None => "active".to_owned(),
                 };
-                println!("{}\t{}\t{}\t{}\t{}", k.id, k.scope.as_str(), k.created_at.to_rfc3339(), state, k.name);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    k.id,
+                    k.scope.as_str(),
+                    k.created_at.to_rfc3339(),
+                    state,
+                    k.name
+                );
             }
         }
-        KeysCommand::Revoke { id } => {
-            match operators::revoke_key(db, id, now()).await {
-                Ok(()) => println!("revoked {id}"),
-                Err(gatehouse_server::error::ApiError::NotFound) => {
-                    bail!("no active key with id {id}")
-                }
-                Err(e) => bail!("cannot revoke key: {e}"),
+        KeysCommand::Revoke { id } => match operators::revoke_key(db, id, now()).await {
+            Ok(()) => println!("revoked {id}"),
+            Err(gatehouse_server::error::ApiError::NotFound) => {
+                bail!("no active key with id {id}")
             }
-        }
+            Err(e) => bail!("cannot revoke key: {e}"),
+        },
     }
     Ok(())
 }

@@ -24,7 +24,10 @@ impl Email {
         if local.is_empty() || local.len() > 64 {
             return bad("the part before '@' must be 1 to 64 characters");
         }
-        if local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@') {
+        if local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+        {
             return bad("must not contain spaces or a second '@'");
         }
         let labels: Vec<&str> = domain.split('.').collect();
@@ -145,10 +148,7 @@ impl Token {
     /// 1 to 64 printable ASCII characters without spaces.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let value = input.trim();
-        if value.is_empty()
-            || value.len() > 64
-            || !value.bytes().all(|b| b.is_ascii_graphic())
-        {
+        if value.is_empty() || value.len() > 64 || !value.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Invalid::new(
                 "invalid_token",
                 "must be 1 to 64 printable ASCII characters without spaces",
@@ -189,7 +189,16 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "a", "a@", "@b.com", "a b@c.com", "a@b", "a@-b.com", "a@b..com"] {
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.com",
+            "a b@c.com",
+            "a@b",
+            "a@-b.com",
+            "a@b..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -216,6 +225,9 @@ mod tests {
     #[test]
     fn login_picks_email_or_phone() {
         assert!(matches!(Login::parse("A@b.io"), Ok(Login::Email(_))));
-        assert!(matches!(Login::parse("+8613800138000"), Ok(Login::Phone(_))));
+        assert!(matches!(
+            Login::parse("+8613800138000"),
+            Ok(Login::Phone(_))
+        ));
     }
 }

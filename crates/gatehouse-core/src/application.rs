@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::country::CountryCode;
-use crate::person::{parse_date, Document, DocumentNumber, DocumentType, Expiry, Name, Person, Sex};
+use crate::person::{
+    parse_date, Document, DocumentNumber, DocumentType, Expiry, Name, Person, Sex,
+};
 use crate::Invalid;
 
 /// Where an application stands.
@@ -118,7 +120,11 @@ impl ApplicationData {
     pub fn from_json(body: &Value) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let Some(root) = body.as_object() else {
-            return Err(vec![field_error("", "invalid_type", "must be a JSON object")]);
+            return Err(vec![field_error(
+                "",
+                "invalid_type",
+                "must be a JSON object",
+            )]);
         };
         for key in root.keys() {
             if key != "person" && key != "document" {
@@ -174,15 +180,27 @@ impl ApplicationData {
     pub fn to_json(&self) -> Value {
         let mut person = Map::new();
         let p = &self.person;
-        put(&mut person, "given_names", p.given_names.as_ref().map(Name::as_str));
+        put(
+            &mut person,
+            "given_names",
+            p.given_names.as_ref().map(Name::as_str),
+        );
         put(&mut person, "surname", p.surname.as_ref().map(Name::as_str));
-        put(&mut person, "native_name", p.native_name.as_ref().map(Name::as_str));
+        put(
+            &mut person,
+            "native_name",
+            p.native_name.as_ref().map(Name::as_str),
+        );
         put(
             &mut person,
             "date_of_birth",
             p.date_of_birth.map(|d| d.to_string()).as_deref(),
         );
-        put(&mut person, "nationality", p.nationality.as_ref().map(CountryCode::as_str));
+        put(
+            &mut person,
+            "nationality",
+            p.nationality.as_ref().map(CountryCode::as_str),
+        );
         put(
             &mut person,
             "residence_country",
@@ -192,13 +210,21 @@ impl ApplicationData {
 
         let mut document = Map::new();
         let d = &self.document;
-        put(&mut document, "type", d.doc_type.as_ref().map(DocumentType::as_str));
+        put(
+            &mut document,
+            "type",
+            d.doc_type.as_ref().map(DocumentType::as_str),
+        );
         put(
             &mut document,
             "issuing_country",
             d.issuing_country.as_ref().map(CountryCode::as_str),
         );
-        put(&mut document, "number", d.number.as_ref().map(DocumentNumber::as_str));
+        put(
+            &mut document,
+            "number",
+            d.number.as_ref().map(DocumentNumber::as_str),
+        );
         match d.expiry {
             Some(Expiry::On(date)) => {
                 document.insert("expiry_date".into(), Value::String(date.to_string()));
@@ -215,7 +241,11 @@ impl ApplicationData {
     /// the creation body, `document.expiry_date: null` sets "never expires" instead of removing.
     pub fn merge_patch(&self, patch: &Value) -> Result<Self, Vec<FieldError>> {
         if !patch.is_object() {
-            return Err(vec![field_error("", "invalid_type", "must be a JSON object")]);
+            return Err(vec![field_error(
+                "",
+                "invalid_type",
+                "must be a JSON object",
+            )]);
         }
         let mut target = self.to_json();
         merge(&mut target, patch, "");
@@ -371,7 +401,8 @@ mod tests {
 
     #[test]
     fn expiry_null_means_never_and_absent_means_unknown() {
-        let never = ApplicationData::from_json(&json!({"document": {"expiry_date": null}})).unwrap();
+        let never =
+            ApplicationData::from_json(&json!({"document": {"expiry_date": null}})).unwrap();
         assert_eq!(never.document.expiry, Some(Expiry::Never));
         let unknown = ApplicationData::from_json(&json!({"document": {}})).unwrap();
         assert_eq!(unknown.document.expiry, None);
@@ -383,7 +414,9 @@ mod tests {
     fn merge_patch_changes_one_field_and_null_removes() {
         let data = ApplicationData::from_json(&full()).unwrap();
         let patched = data
-            .merge_patch(&json!({"document": {"expiry_date": "2035-01-01"}, "person": {"sex": null}}))
+            .merge_patch(
+                &json!({"document": {"expiry_date": "2035-01-01"}, "person": {"sex": null}}),
+            )
             .unwrap();
         assert_eq!(
             patched.document.expiry,
@@ -395,7 +428,9 @@ mod tests {
             .merge_patch(&json!({"document": {"expiry_date": null}}))
             .unwrap();
         assert_eq!(never.document.expiry, Some(Expiry::Never));
-        assert!(data.merge_patch(&json!({"person": {"surname": 5}})).is_err());
+        assert!(data
+            .merge_patch(&json!({"person": {"surname": 5}}))
+            .is_err());
     }
 
     #[test]

@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(d.outcome, Outcome::RejectedRetry);
         assert_eq!(d.reasons, vec![RETRY.finding()]);
         assert_eq!(d.attempts_left, 4);
-        assert_eq!(decide(all[..1].to_vec(), 1, 5).outcome, Outcome::ManualReview);
+        assert_eq!(
+            decide(all[..1].to_vec(), 1, 5).outcome,
+            Outcome::ManualReview
+        );
     }
 
     #[test]

@@ -179,7 +179,10 @@ mod tests {
         assert_eq!(Lang::negotiate(Some("zh-CN")), Lang::ZhCn);
         assert_eq!(Lang::negotiate(Some("zh-Hans-CN,zh;q=0.9")), Lang::ZhCn);
         assert_eq!(Lang::negotiate(Some("en-US,zh-CN;q=0.8")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("fr-FR, zh;q=0.5, en;q=0.4")), Lang::ZhCn);
+        assert_eq!(
+            Lang::negotiate(Some("fr-FR, zh;q=0.5, en;q=0.4")),
+            Lang::ZhCn
+        );
         assert_eq!(Lang::negotiate(Some("zh;q=0, de")), Lang::En);
         assert_eq!(Lang::negotiate(Some(";;;q=abc,,")), Lang::En);
     }

@@ -3,8 +3,8 @@
 
 pub mod account;
 pub mod application;
-pub mod country;
 mod countries_table;
+pub mod country;
 pub mod decision;
 pub mod i18n;
 pub mod ids;

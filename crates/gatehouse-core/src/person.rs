@@ -222,14 +222,24 @@ mod tests {
     #[test]
     fn dates_must_be_iso_calendar_dates() {
         assert!(parse_date("2030-02-28").is_ok());
-        for bad in ["2030-02-30", "30-02-2030", "2030-2-3", "2030/02/03", "", "2030-02-03T00"] {
+        for bad in [
+            "2030-02-30",
+            "30-02-2030",
+            "2030-2-3",
+            "2030/02/03",
+            "",
+            "2030-02-03T00",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn names_are_folded_and_need_letters() {
-        assert_eq!(Name::parse("  Zhang   San  ").unwrap().as_str(), "Zhang San");
+        assert_eq!(
+            Name::parse("  Zhang   San  ").unwrap().as_str(),
+            "Zhang San"
+        );
         assert_eq!(Name::parse("张三丰").unwrap().as_str(), "张三丰");
         assert!(Name::parse("1234").is_err());
         assert!(Name::parse("a\u{0007}b").is_err());
@@ -238,7 +248,10 @@ mod tests {
 
     #[test]
     fn document_numbers_drop_spaces_and_upper_case() {
-        assert_eq!(DocumentNumber::parse(" e1234 5678 ").unwrap().as_str(), "E12345678");
+        assert_eq!(
+            DocumentNumber::parse(" e1234 5678 ").unwrap().as_str(),
+            "E12345678"
+        );
         assert!(DocumentNumber::parse("12<34").is_err());
     }
 }

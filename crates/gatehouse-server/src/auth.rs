@@ -40,7 +40,11 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Verifies a password against a stored PHC string (CPU-heavy: call from a blocking thread).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -147,7 +151,10 @@ mod tests {
     #[test]
     fn passwords_hash_with_argon2id_owasp_parameters() {
         let hash = hash_password("correct horse battery staple").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password("correct horse battery staple", &hash));
         assert!(!verify_password("correct horse battery stapler", &hash));
         assert!(!verify_password("x", "not a hash"));

@@ -129,7 +129,9 @@ impl Default for Limits {
 
 impl Default for Sessions {
     fn default() -> Self {
-        Self { ttl_minutes: 24 * 60 }
+        Self {
+            ttl_minutes: 24 * 60,
+        }
     }
 }
 
@@ -184,7 +186,10 @@ pub fn load(
     let mut figment = Figment::from(Serialized::defaults(Config::default()));
     if let Some(path) = file {
         if !path.exists() {
-            return Err(format!("configuration file {} does not exist", path.display()));
+            return Err(format!(
+                "configuration file {} does not exist",
+                path.display()
+            ));
         }
         figment = figment.merge(Toml::file(path));
     }
@@ -202,7 +207,10 @@ pub fn load(
             Some(base) => {
                 let content = std::fs::read_to_string(value)
                     .map_err(|e| format!("{name}: cannot read {value}: {e}"))?;
-                (env_key(base), content.trim_end_matches(['\r', '\n']).to_owned())
+                (
+                    env_key(base),
+                    content.trim_end_matches(['\r', '\n']).to_owned(),
+                )
             }
             None => (env_key(rest), value.clone()),
         };
@@ -284,9 +292,12 @@ fn collect(
 
 impl Config {
     fn validate(&self) -> Result<(), String> {
-        self.listen
-            .parse::<SocketAddr>()
-            .map_err(|_| format!("listen: {:?} is not an address like 127.0.0.1:8080", self.listen))?;
+        self.listen.parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "listen: {:?} is not an address like 127.0.0.1:8080",
+                self.listen
+            )
+        })?;
         if self.kyc.max_attempts == 0 {
             return Err("kyc.max_attempts must be at least 1".into());
         }
@@ -304,7 +315,9 @@ impl Config {
 
     pub fn listen_addr(&self) -> SocketAddr {
         // validate() ran at load time.
-        self.listen.parse().unwrap_or_else(|_| ([127, 0, 0, 1], 8080).into())
+        self.listen
+            .parse()
+            .unwrap_or_else(|_| ([127, 0, 0, 1], 8080).into())
     }
 
     /// The database URL, defaulting to a SQLite file in the data folder.
@@ -352,7 +365,10 @@ mod tests {
     fn defaults_need_no_configuration() {
         let loaded = load(None, &[], &[]).unwrap();
         assert_eq!(loaded.config.listen, "127.0.0.1:8080");
-        assert!(loaded.config.database_url().starts_with("sqlite://gatehouse-data/"));
+        assert!(loaded
+            .config
+            .database_url()
+            .starts_with("sqlite://gatehouse-data/"));
         assert!(loaded.config.storage_url().starts_with("file:///"));
         assert_eq!(loaded.config.kyc.max_attempts, 5);
     }
@@ -370,7 +386,10 @@ mod tests {
         std::fs::write(&secret, "s3cr3t\n").unwrap();
         let e = env(&[
             ("GATEHOUSE_KYC__MAX_ATTEMPTS", "4"),
-            ("GATEHOUSE_S3__SECRET_ACCESS_KEY_FILE", secret.to_str().unwrap()),
+            (
+                "GATEHOUSE_S3__SECRET_ACCESS_KEY_FILE",
+                secret.to_str().unwrap(),
+            ),
             ("GATEHOUSE_ACCOUNTS__TERMS_VERSIONS", "2026-01, 2026-06"),
             ("GATEHOUSE_DATABASE_URL", "postgres://db/gatehouse"),
             ("GATEHOUSE_NO_SUCH_THING", "1"),
@@ -391,16 +410,20 @@ mod tests {
 
     #[test]
     fn bad_values_are_clear_errors() {
-        assert!(load(None, &env(&[("GATEHOUSE_KYC__MAX_ATTEMPTS", "many")]), &[])
-            .unwrap_err()
-            .contains("GATEHOUSE_KYC__MAX_ATTEMPTS"));
+        assert!(
+            load(None, &env(&[("GATEHOUSE_KYC__MAX_ATTEMPTS", "many")]), &[])
+                .unwrap_err()
+                .contains("GATEHOUSE_KYC__MAX_ATTEMPTS")
+        );
         assert!(load(None, &env(&[("GATEHOUSE_LISTEN", "nowhere")]), &[])
             .unwrap_err()
             .contains("listen"));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("g.toml");
         std::fs::write(&file, "[kyc]\nmax_atempts = 3\n").unwrap();
-        assert!(load(Some(&file), &[], &[]).unwrap_err().contains("max_atempts"));
+        assert!(load(Some(&file), &[], &[])
+            .unwrap_err()
+            .contains("max_atempts"));
         assert!(load(Some(&dir.path().join("missing.toml")), &[], &[]).is_err());
     }
 }

@@ -83,18 +83,24 @@ impl ApiError {
         match self {
             MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-            UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             NotFound => (StatusCode::NOT_FOUND, "not_found"),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AccountExists => (StatusCode::CONFLICT, "account_exists"),
             InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            TooManyLoginAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_login_attempts"),
+            TooManyLoginAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_login_attempts")
+            }
             ApplicationExists { .. } => (StatusCode::CONFLICT, "application_exists"),
             ApplicationNotEditable { .. } => (StatusCode::CONFLICT, "application_not_editable"),
             FileTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
-            UnsupportedFileType { .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type"),
+            UnsupportedFileType { .. } => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type")
+            }
             EmptyFile => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file"),
             SubmissionCooldown { .. } => (StatusCode::TOO_MANY_REQUESTS, "submission_cooldown"),
             IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
@@ -114,7 +120,12 @@ impl ApiError {
             MalformedJson(why) => format!("The body could not be parsed as JSON: {why}"),
             Validation(errors) => format!("{} field(s) are invalid; see errors.", errors.len()),
             UnsupportedMediaType(expected) => format!("Send the body as {expected}."),
-            TooManyLoginAttempts { retry_after_seconds } | SubmissionCooldown { retry_after_seconds } => {
+            TooManyLoginAttempts {
+                retry_after_seconds,
+            }
+            | SubmissionCooldown {
+                retry_after_seconds,
+            } => {
                 format!("Try again in {retry_after_seconds} seconds.")
             }
             ApplicationExists { application_id } => {
@@ -133,8 +144,12 @@ impl ApiError {
 
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::TooManyLoginAttempts { retry_after_seconds }
-            | ApiError::SubmissionCooldown { retry_after_seconds } => Some(*retry_after_seconds),
+            ApiError::TooManyLoginAttempts {
+                retry_after_seconds,
+            }
+            | ApiError::SubmissionCooldown {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
             _ => None,
         }
     }
@@ -247,13 +262,19 @@ mod tests {
             ApiError::MethodNotAllowed,
             ApiError::AccountExists,
             ApiError::InvalidCredentials,
-            ApiError::TooManyLoginAttempts { retry_after_seconds: 1 },
-            ApiError::ApplicationExists { application_id: String::new() },
+            ApiError::TooManyLoginAttempts {
+                retry_after_seconds: 1,
+            },
+            ApiError::ApplicationExists {
+                application_id: String::new(),
+            },
             ApiError::ApplicationNotEditable { status: "approved" },
             ApiError::FileTooLarge { limit_bytes: 1 },
             ApiError::UnsupportedFileType { accepted: &[] },
             ApiError::EmptyFile,
-            ApiError::SubmissionCooldown { retry_after_seconds: 1 },
+            ApiError::SubmissionCooldown {
+                retry_after_seconds: 1,
+            },
             ApiError::IdempotencyKeyReused,
             ApiError::IdempotencyKeyInvalid,
             ApiError::RequestInProgress,

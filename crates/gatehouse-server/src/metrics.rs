@@ -6,7 +6,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the request-duration histogram, in seconds.
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -33,7 +35,8 @@ impl Metrics {
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         {
             let mut map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-            *map.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+            *map.entry((method.to_owned(), route.to_owned(), status))
+                .or_default() += 1;
         }
         let mut map = self.durations.lock().unwrap_or_else(|e| e.into_inner());
         let h = map.entry(route.to_owned()).or_default();
@@ -56,18 +59,32 @@ impl Metrics {
 
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP gatehouse_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP gatehouse_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE gatehouse_http_requests_total counter\n");
-        for ((method, route, status), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        for ((method, route, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "gatehouse_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
                 escape(route)
             );
         }
-        out.push_str("# HELP gatehouse_http_request_duration_seconds HTTP request latency by route.\n");
+        out.push_str(
+            "# HELP gatehouse_http_request_duration_seconds HTTP request latency by route.\n",
+        );
         out.push_str("# TYPE gatehouse_http_request_duration_seconds histogram\n");
-        for (route, h) in self.durations.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        for (route, h) in self
+            .durations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             let route = escape(route);
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(
@@ -80,18 +97,44 @@ impl Metrics {
                 "gatehouse_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
                 h.count
             );
-            let _ = writeln!(out, "gatehouse_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "gatehouse_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "gatehouse_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "gatehouse_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
         }
         out.push_str("# HELP gatehouse_decisions_total Automated decisions by outcome.\n");
         out.push_str("# TYPE gatehouse_decisions_total counter\n");
-        for (outcome, n) in self.decisions.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(out, "gatehouse_decisions_total{{outcome=\"{outcome}\"}} {n}");
+        for (outcome, n) in self
+            .decisions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "gatehouse_decisions_total{{outcome=\"{outcome}\"}} {n}"
+            );
         }
-        out.push_str("# HELP gatehouse_decision_reasons_total Reasons given in decisions, by code.\n");
+        out.push_str(
+            "# HELP gatehouse_decision_reasons_total Reasons given in decisions, by code.\n",
+        );
         out.push_str("# TYPE gatehouse_decision_reasons_total counter\n");
-        for (code, n) in self.reasons.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(out, "gatehouse_decision_reasons_total{{code=\"{code}\"}} {n}");
+        for (code, n) in self
+            .reasons
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "gatehouse_decision_reasons_total{{code=\"{code}\"}} {n}"
+            );
         }
         out
     }

@@ -113,7 +113,10 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Config(format!("cannot create database folder {}: {e}", parent.display()))
+                StoreError::Config(format!(
+                    "cannot create database folder {}: {e}",
+                    parent.display()
+                ))
             })?;
         }
     }
@@ -155,6 +158,9 @@ mod tests {
         let t = Utc::now();
         let s = ts(t);
         assert_eq!(s.len(), 27);
-        assert_eq!(parse_ts(&s).unwrap().timestamp_micros(), t.timestamp_micros());
+        assert_eq!(
+            parse_ts(&s).unwrap().timestamp_micros(),
+            t.timestamp_micros()
+        );
     }
 }

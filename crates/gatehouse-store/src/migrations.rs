@@ -33,12 +33,13 @@ pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {
     for m in MIGRATIONS {
         let mut tx = db.pool.begin().await?;
         // Re-read inside the transaction so two processes migrating at once do not both apply.
-        let done: Option<i64> = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(m.version)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+        let done: Option<i64> =
+            sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
         if done.is_some() {
             continue;
         }
@@ -49,13 +50,15 @@ pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {
         for statement in statements(script) {
             sqlx::query(&statement).execute(&mut *tx).await?;
         }
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(ts(Utc::now()))
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::conflict_on_unique("migration applied concurrently"))?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(ts(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::conflict_on_unique("migration applied concurrently"))?;
         tx.commit().await?;
         applied.push(m.name);
     }

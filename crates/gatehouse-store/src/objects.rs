@@ -75,7 +75,10 @@ impl FileStore {
     /// A local folder, created if missing.
     pub fn local(folder: &std::path::Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(folder).map_err(|e| {
-            StoreError::Config(format!("cannot create storage folder {}: {e}", folder.display()))
+            StoreError::Config(format!(
+                "cannot create storage folder {}: {e}",
+                folder.display()
+            ))
         })?;
         let store = LocalFileSystem::new_with_prefix(folder)?;
         Ok(Self {
@@ -106,7 +109,11 @@ impl FileStore {
 
     /// Reachability probe: asking for a key that does not exist must answer "not found".
     pub async fn ping(&self) -> Result<(), StoreError> {
-        match self.inner.head(&Path::from("_gatehouse/readiness-probe")).await {
+        match self
+            .inner
+            .head(&Path::from("_gatehouse/readiness-probe"))
+            .await
+        {
             Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }

@@ -14,8 +14,11 @@ use crate::StoreError;
 #[async_trait]
 pub trait AccountRepo: Send + Sync {
     /// Fails with `Conflict("account_exists")` when the e-mail or phone is taken.
-    async fn create_account(&self, account: &Account, password_hash: &str)
-        -> Result<(), StoreError>;
+    async fn create_account(
+        &self,
+        account: &Account,
+        password_hash: &str,
+    ) -> Result<(), StoreError>;
     async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError>;
     /// Looks an account up by its normalised e-mail or E.164 phone.
     async fn credentials_by_login(&self, login: &str) -> Result<Option<Credentials>, StoreError>;

@@ -37,8 +37,14 @@ impl TestDb {
                 sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
                     .await
                     .expect("create test database");
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-                (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                (
+                    format!("{base}/{name}"),
+                    Cleanup::Postgres { admin_url, name },
+                )
             }
         };
         let db = Db::connect(&url, 5).await.expect("connect test database");

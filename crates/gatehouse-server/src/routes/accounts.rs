@@ -69,5 +69,9 @@ pub async fn me(
     State(state): State<AppState>,
     applicant: Applicant,
 ) -> Result<Json<AccountView>, ApiError> {
-    Ok(Json(accounts::account(&state, applicant.account_id).await?.into()))
+    Ok(Json(
+        accounts::account(&state, applicant.account_id)
+            .await?
+            .into(),
+    ))
 }

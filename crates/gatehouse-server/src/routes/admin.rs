@@ -42,7 +42,13 @@ pub async fn list_applications(
 ) -> Result<Json<AdminApplicationList>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::field("query", "invalid_query", e.body_text()))?;
     let limit = q.limit.unwrap_or(50);
-    let page = operators::list_applications(&state, q.status.as_deref(), Some(limit), q.before.as_deref()).await?;
+    let page = operators::list_applications(
+        &state,
+        q.status.as_deref(),
+        Some(limit),
+        q.before.as_deref(),
+    )
+    .await?;
     let next_before = (page.len() as u32 == limit)
         .then(|| page.last().map(|a| a.id.to_string()))
         .flatten();
@@ -68,7 +74,12 @@ pub async fn application(
     let findings = a
         .last_decision
         .as_ref()
-        .map(|d| d.findings.iter().filter_map(|f| serde_json::to_value(f).ok()).collect())
+        .map(|d| {
+            d.findings
+                .iter()
+                .filter_map(|f| serde_json::to_value(f).ok())
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Json(AdminApplicationView {
         account_id: a.account_id.to_string(),

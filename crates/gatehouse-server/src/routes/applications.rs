@@ -47,7 +47,11 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let a = applications::own(&state, applicant.account_id, &id).await?;
-    Ok(Json(ApplicationView::new(&a, state.config().kyc.max_attempts, lang)))
+    Ok(Json(ApplicationView::new(
+        &a,
+        state.config().kyc.max_attempts,
+        lang,
+    )))
 }
 
 /// Changes fields with a JSON merge patch (RFC 7386), while `draft` or `rejected_retry`.
@@ -68,7 +72,11 @@ pub async fn patch(
     JsonBody(body): JsonBody,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let a = applications::patch(&state, applicant.account_id, &id, &body).await?;
-    Ok(Json(ApplicationView::new(&a, state.config().kyc.max_attempts, lang)))
+    Ok(Json(ApplicationView::new(
+        &a,
+        state.config().kyc.max_attempts,
+        lang,
+    )))
 }
 
 /// Uploads a file into a slot (`document_front`, `document_back`, `selfie`,

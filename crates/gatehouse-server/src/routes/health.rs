@@ -47,7 +47,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     );
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     if !db_ok || !storage_ok {
-        tracing::warn!(database = word(db_ok), storage = word(storage_ok), "not ready");
+        tracing::warn!(
+            database = word(db_ok),
+            storage = word(storage_ok),
+            "not ready"
+        );
     }
     let body = Readiness {
         status: word(db_ok && storage_ok),
@@ -68,7 +72,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics().render(),
     )
         .into_response()

@@ -43,11 +43,7 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-fn collect<T>(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    result: Result<T, Invalid>,
-) -> Option<T> {
+fn collect<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, Invalid>) -> Option<T> {
     result
         .map_err(|e| {
             errors.push(FieldError {
@@ -86,7 +82,11 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<Account,
         "password",
         check_new_password(&req.password, &identifiers),
     );
-    let terms = collect(&mut errors, "terms_version", Token::parse(&req.terms_version));
+    let terms = collect(
+        &mut errors,
+        "terms_version",
+        Token::parse(&req.terms_version),
+    );
     let accepted = &state.config().accounts.terms_versions;
     if let Some(t) = &terms {
         if !accepted.is_empty() && !accepted.iter().any(|v| v == t.as_str()) {
@@ -144,7 +144,9 @@ pub struct NewSession {
 pub async fn login(state: &AppState, req: LoginRequest) -> Result<NewSession, ApiError> {
     // An unparseable login cannot match an account; answer like a wrong password.
     let login = Login::parse(&req.login).map(|l| l.to_string()).ok();
-    let key = login.clone().unwrap_or_else(|| req.login.trim().to_lowercase());
+    let key = login
+        .clone()
+        .unwrap_or_else(|| req.login.trim().to_lowercase());
     if let Some(seconds) = state.throttle().locked_for(&key) {
         return Err(ApiError::TooManyLoginAttempts {
             retry_after_seconds: seconds,

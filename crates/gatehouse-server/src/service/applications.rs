@@ -96,7 +96,10 @@ pub async fn patch(
     for _ in 0..OPTIMISTIC_RETRIES {
         let current = own(state, account_id, id).await?;
         editable(&current)?;
-        let data = current.data.merge_patch(patch).map_err(ApiError::Validation)?;
+        let data = current
+            .data
+            .merge_patch(patch)
+            .map_err(ApiError::Validation)?;
         match state
             .db()
             .update_application_data(current.id, current.version, &data, now())

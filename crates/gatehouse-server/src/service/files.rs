@@ -29,7 +29,10 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn is_heif_brand(brand: &[u8]) -> bool {
-    matches!(brand, b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1")
+    matches!(
+        brand,
+        b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1"
+    )
 }
 
 #[cfg(test)]

@@ -34,10 +34,7 @@ pub async fn list_applications(
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "out_of_range", "must be 1 to 500"));
     }
-    Ok(state
-        .db()
-        .list_applications(status, limit, before)
-        .await?)
+    Ok(state.db().list_applications(status, limit, before).await?)
 }
 
 /// One application with its attempts.
@@ -46,7 +43,11 @@ pub async fn application(
     id: &str,
 ) -> Result<(Application, Vec<Attempt>), ApiError> {
     let id: ApplicationId = id.parse().map_err(|_| ApiError::NotFound)?;
-    let application = state.db().application(id).await?.ok_or(ApiError::NotFound)?;
+    let application = state
+        .db()
+        .application(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let attempts = state.db().attempts(id).await?;
     Ok((application, attempts))
 }
@@ -60,7 +61,11 @@ pub async fn create_key(
 ) -> Result<(ApiKey, String), ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", "invalid_name", "must be 1 to 100 characters"));
+        return Err(ApiError::field(
+            "name",
+            "invalid_name",
+            "must be 1 to 100 characters",
+        ));
     }
     let secret = new_api_key();
     let key = ApiKey {

@@ -28,10 +28,18 @@ async fn register_login_me_logout(backend: Backend) {
     assert_eq!(me.body["id"], r.body["id"]);
 
     let out = app
-        .request(Method::DELETE, "/v1/sessions/current", Some(&token), &[], None)
+        .request(
+            Method::DELETE,
+            "/v1/sessions/current",
+            Some(&token),
+            &[],
+            None,
+        )
         .await;
     assert_eq!(out.status, 204);
-    app.get("/v1/me", Some(&token)).await.assert_problem(401, "unauthorized");
+    app.get("/v1/me", Some(&token))
+        .await
+        .assert_problem(401, "unauthorized");
 }
 both_backends!(register_login_me_logout);
 
@@ -59,7 +67,10 @@ async fn phone_accounts_are_e164(backend: Backend) {
 both_backends!(phone_accounts_are_e164);
 
 async fn registration_errors_name_fields(backend: Backend) {
-    let app = spawn_with(backend, |c| c.accounts.terms_versions = vec!["2026-01".into()]).await;
+    let app = spawn_with(backend, |c| {
+        c.accounts.terms_versions = vec!["2026-01".into()]
+    })
+    .await;
     let r = app
         .post_json(
             "/v1/accounts",
@@ -75,24 +86,46 @@ async fn registration_errors_name_fields(backend: Backend) {
         .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
     assert!(fields.contains(&("email", "invalid_email")), "{fields:?}");
-    assert!(fields.contains(&("password", "password_too_common")), "{fields:?}");
-    assert!(fields.contains(&("terms_version", "unknown_terms_version")), "{fields:?}");
+    assert!(
+        fields.contains(&("password", "password_too_common")),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("terms_version", "unknown_terms_version")),
+        "{fields:?}"
+    );
 
     let short = app
-        .post_json("/v1/accounts", None, json!({"email": "a@b.io", "password": "short", "terms_version": "2026-01"}))
+        .post_json(
+            "/v1/accounts",
+            None,
+            json!({"email": "a@b.io", "password": "short", "terms_version": "2026-01"}),
+        )
         .await;
     assert_eq!(short.body["errors"][0]["code"], "password_too_short");
     let none = app
-        .post_json("/v1/accounts", None, json!({"password": PASSWORD, "terms_version": "2026-01"}))
+        .post_json(
+            "/v1/accounts",
+            None,
+            json!({"password": PASSWORD, "terms_version": "2026-01"}),
+        )
         .await;
     assert_eq!(none.body["errors"][0]["field"], "email");
     let typo = app
-        .post_json("/v1/accounts", None, json!({"emial": "a@b.io", "password": PASSWORD, "terms_version": "2026-01"}))
+        .post_json(
+            "/v1/accounts",
+            None,
+            json!({"emial": "a@b.io", "password": PASSWORD, "terms_version": "2026-01"}),
+        )
         .await;
     typo.assert_problem(422, "validation_failed");
     assert_eq!(typo.body["errors"][0]["code"], "unknown_field");
     let wrong_type = app
-        .post_json("/v1/accounts", None, json!({"email": "a@b.io", "password": 12345678, "terms_version": "2026-01"}))
+        .post_json(
+            "/v1/accounts",
+            None,
+            json!({"email": "a@b.io", "password": 12345678, "terms_version": "2026-01"}),
+        )
         .await;
     assert_eq!(wrong_type.body["errors"][0]["field"], "password");
     assert_eq!(wrong_type.body["errors"][0]["code"], "invalid_type");
@@ -104,7 +137,11 @@ async fn sign_in_failures_and_lockout(backend: Backend) {
     app.signed_in("lock@example.com").await;
     let wrong = json!({"login": "lock@example.com", "password": "wrong password!"});
     let unknown = app
-        .post_json("/v1/sessions", None, json!({"login": "nobody@example.com", "password": PASSWORD}))
+        .post_json(
+            "/v1/sessions",
+            None,
+            json!({"login": "nobody@example.com", "password": PASSWORD}),
+        )
         .await;
     unknown.assert_problem(401, "invalid_credentials");
     for _ in 0..3 {
@@ -113,7 +150,11 @@ async fn sign_in_failures_and_lockout(backend: Backend) {
             .assert_problem(401, "invalid_credentials");
     }
     let locked = app
-        .post_json("/v1/sessions", None, json!({"login": "lock@example.com", "password": PASSWORD}))
+        .post_json(
+            "/v1/sessions",
+            None,
+            json!({"login": "lock@example.com", "password": PASSWORD}),
+        )
         .await;
     locked.assert_problem(429, "too_many_login_attempts");
     assert!(locked.header("retry-after").parse::<u64>().unwrap() > 0);
@@ -123,12 +164,20 @@ both_backends!(sign_in_failures_and_lockout);
 async fn problem_titles_follow_accept_language(backend: Backend) {
     let app = spawn_app(backend).await;
     let zh = app
-        .request(Method::GET, "/v1/me", None, &[("accept-language", "zh-CN,zh;q=0.9")], None)
+        .request(
+            Method::GET,
+            "/v1/me",
+            None,
+            &[("accept-language", "zh-CN,zh;q=0.9")],
+            None,
+        )
         .await;
     zh.assert_problem(401, "unauthorized");
     assert_eq!(zh.header("content-language"), "zh-CN");
     assert!(zh.body["title"].as_str().unwrap().contains("登录"));
-    let en = app.get("/v1/me", Some("ghs_00000000000000000000000000000000")).await;
+    let en = app
+        .get("/v1/me", Some("ghs_00000000000000000000000000000000"))
+        .await;
     en.assert_problem(401, "unauthorized");
     assert_eq!(en.header("www-authenticate"), "Bearer");
 }

@@ -51,9 +51,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::new(backend).await;
     let files = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.database_url = db.url.clone();
-    config.data_dir = files.path().to_path_buf();
+    let mut config = Config {
+        database_url: db.url.clone(),
+        data_dir: files.path().to_path_buf(),
+        ..Config::default()
+    };
     adjust(&mut config);
     let store = FileStore::local(&files.path().join("files")).expect("file store");
     let state = AppState::new(config.clone(), db.db.clone(), store);
@@ -127,7 +129,13 @@ impl TestApp {
         self.request(Method::GET, path, token, &[], None).await
     }
 
-    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: Value) -> Reply {
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Reply {
         let bytes = serde_json::to_vec(&body).unwrap();
         self.request(method, path, token, &[], Some(("application/json", bytes)))
             .await
@@ -152,7 +160,11 @@ impl TestApp {
 
     pub async fn login(&self, login: &str) -> String {
         let r = self
-            .post_json("/v1/sessions", None, json!({"login": login, "password": PASSWORD}))
+            .post_json(
+                "/v1/sessions",
+                None,
+                json!({"login": login, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
         r.body["token"].as_str().unwrap().to_owned()
@@ -182,7 +194,9 @@ impl TestApp {
 
     /// Creates an application from `body` and uploads the files a passport needs.
     pub async fn passport_application(&self, token: &str, body: Value) -> String {
-        let r = self.post_json("/v1/kyc/applications", Some(token), body).await;
+        let r = self
+            .post_json("/v1/kyc/applications", Some(token), body)
+            .await;
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_owned();
         for slot in ["document_front", "selfie"] {
@@ -197,7 +211,9 @@ pub const PASSWORD: &str = "a long passphrase 4 tests";
 
 /// A file that starts with the JPEG signature; `tag` makes its bytes unique.
 pub fn jpeg(tag: &[u8]) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    let mut bytes = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+    ];
     bytes.extend_from_slice(tag);
     bytes.extend_from_slice(&[0xFF, 0xD9]);
     bytes

@@ -13,7 +13,12 @@ async fn probes_metrics_and_openapi(backend: Backend) {
     assert_eq!(ready.body["database"], "ok");
     let metrics = app.get("/metrics", None).await;
     let text = String::from_utf8(metrics.bytes).unwrap();
-    assert!(text.contains("gatehouse_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 1"), "{text}");
+    assert!(
+        text.contains(
+            "gatehouse_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
     let doc = app.get("/openapi.json", None).await;
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc.body["paths"].as_object().unwrap();
@@ -33,7 +38,10 @@ async fn probes_metrics_and_openapi(backend: Backend) {
         ("/metrics", "get"),
         ("/openapi.json", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path}");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path}"
+        );
     }
     assert!(doc.body["components"]["schemas"]["Problem"].is_object());
 }
@@ -52,7 +60,9 @@ both_backends!(readyz_is_503_without_the_database);
 async fn bad_input_never_breaks_the_server(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = app.signed_in("bad@example.com").await;
-    let id = app.passport_application(&token, passport("2030-01-01")).await;
+    let id = app
+        .passport_application(&token, passport("2030-01-01"))
+        .await;
     let path = format!("/v1/kyc/applications/{id}");
     let bodies: Vec<&[u8]> = vec![
         b"",
@@ -78,35 +88,63 @@ async fn bad_input_never_breaks_the_server(backend: Backend) {
             (Method::POST, "/v1/kyc/applications"),
         ] {
             let r = app
-                .request(method.clone(), target, Some(&token), &[], Some(("application/json", body.to_vec())))
+                .request(
+                    method.clone(),
+                    target,
+                    Some(&token),
+                    &[],
+                    Some(("application/json", body.to_vec())),
+                )
                 .await;
-            assert!(r.status.is_client_error(), "{method} {target} {:?} -> {}", String::from_utf8_lossy(body), r.status);
+            assert!(
+                r.status.is_client_error(),
+                "{method} {target} {:?} -> {}",
+                String::from_utf8_lossy(body),
+                r.status
+            );
             assert_eq!(r.header("content-type"), "application/problem+json");
         }
     }
     let huge = vec![b' '; 200 * 1024];
-    app.request(Method::POST, "/v1/accounts", None, &[], Some(("application/json", huge)))
-        .await
-        .assert_problem(413, "payload_too_large");
-    app.request(Method::POST, "/v1/accounts", None, &[], Some(("text/plain", b"{}".to_vec())))
-        .await
-        .assert_problem(415, "unsupported_media_type");
+    app.request(
+        Method::POST,
+        "/v1/accounts",
+        None,
+        &[],
+        Some(("application/json", huge)),
+    )
+    .await
+    .assert_problem(413, "payload_too_large");
+    app.request(
+        Method::POST,
+        "/v1/accounts",
+        None,
+        &[],
+        Some(("text/plain", b"{}".to_vec())),
+    )
+    .await
+    .assert_problem(415, "unsupported_media_type");
     app.request(Method::POST, "/v1/accounts", None, &[], None)
         .await
         .assert_problem(415, "unsupported_media_type");
-    app.get("/v1/nothing-here", None).await.assert_problem(404, "not_found");
+    app.get("/v1/nothing-here", None)
+        .await
+        .assert_problem(404, "not_found");
     app.request(Method::DELETE, "/v1/accounts", None, &[], None)
         .await
         .assert_problem(405, "method_not_allowed");
     let after = app.get(&path, Some(&token)).await;
-    assert_eq!(after.body["person"], passport("2030-01-01")["person"]
-        .as_object()
-        .map(|p| {
-            let mut p = p.clone();
-            p.insert("nationality".into(), Value::from("CN"));
-            Value::Object(p)
-        })
-        .unwrap());
+    assert_eq!(
+        after.body["person"],
+        passport("2030-01-01")["person"]
+            .as_object()
+            .map(|p| {
+                let mut p = p.clone();
+                p.insert("nationality".into(), Value::from("CN"));
+                Value::Object(p)
+            })
+            .unwrap()
+    );
     assert_eq!(after.body["document"]["issuing_country"], "CN");
     let _ = json!(null);
 }

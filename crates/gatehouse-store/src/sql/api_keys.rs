@@ -54,20 +54,21 @@ impl ApiKeyRepo for Db {
     }
 
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM api_keys ORDER BY created_at"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM api_keys ORDER BY created_at"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(api_key).collect()
     }
 
     async fn revoke_api_key(&self, id: ApiKeyId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(ts(now))
-        .bind(id.to_string())
-        .execute(&self.pool)
-        .await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(ts(now))
+                .bind(id.to_string())
+                .execute(&self.pool)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

@@ -55,7 +55,10 @@ fn count(n: i64) -> Result<u32, StoreError> {
     u32::try_from(n).map_err(|_| StoreError::corrupt(format!("count {n}")))
 }
 
-async fn load(conn: &mut AnyConnection, id: ApplicationId) -> Result<Option<Application>, StoreError> {
+async fn load(
+    conn: &mut AnyConnection,
+    id: ApplicationId,
+) -> Result<Option<Application>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
         .bind(id.to_string())
         .fetch_optional(conn)

@@ -42,7 +42,9 @@ impl SessionRepo for Db {
         .bind(ts(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(|r| parsed_col(r, "account_id")).transpose()
+        row.as_ref()
+            .map(|r| parsed_col(r, "account_id"))
+            .transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

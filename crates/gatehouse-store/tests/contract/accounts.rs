@@ -27,7 +27,10 @@ async fn accounts_are_unique_by_email_and_phone(db: Db) {
         .create_account(&account(Some("a@example.com"), None), "h")
         .await
         .unwrap_err();
-    assert!(matches!(dup, StoreError::Conflict("account_exists")), "{dup:?}");
+    assert!(
+        matches!(dup, StoreError::Conflict("account_exists")),
+        "{dup:?}"
+    );
     let p = account(None, Some("+8613800138000"));
     db.create_account(&p, "hash-p").await.unwrap();
     let dup = db
@@ -36,9 +39,15 @@ async fn accounts_are_unique_by_email_and_phone(db: Db) {
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict("account_exists")));
     // Two phone-only accounts do not collide on their missing e-mail.
-    db.create_account(&account(None, Some("+8613900139000")), "h").await.unwrap();
+    db.create_account(&account(None, Some("+8613900139000")), "h")
+        .await
+        .unwrap();
 
-    let found = db.credentials_by_login("a@example.com").await.unwrap().unwrap();
+    let found = db
+        .credentials_by_login("a@example.com")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.password_hash, "hash-a");
     // Stored times come back at microsecond precision.
     assert_eq!(found.account.id, a.id);
@@ -46,10 +55,21 @@ async fn accounts_are_unique_by_email_and_phone(db: Db) {
         found.account.created_at.timestamp_micros(),
         a.created_at.timestamp_micros()
     );
-    let by_phone = db.credentials_by_login("+8613800138000").await.unwrap().unwrap();
+    let by_phone = db
+        .credentials_by_login("+8613800138000")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(by_phone.account.id, p.id);
-    assert!(db.credentials_by_login("nobody@example.com").await.unwrap().is_none());
-    assert_eq!(db.account(p.id).await.unwrap().unwrap().phone.as_deref(), Some("+8613800138000"));
+    assert!(db
+        .credentials_by_login("nobody@example.com")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        db.account(p.id).await.unwrap().unwrap().phone.as_deref(),
+        Some("+8613800138000")
+    );
     assert!(db.account(AccountId::new()).await.unwrap().is_none());
 }
 contract!(accounts_unique, accounts_are_unique_by_email_and_phone);
@@ -58,10 +78,17 @@ async fn sessions_expire_and_can_be_deleted(db: Db) {
     let a = account(Some("s@example.com"), None);
     db.create_account(&a, "h").await.unwrap();
     let now = Utc::now();
-    db.create_session("live", a.id, now, now + Duration::hours(1)).await.unwrap();
-    db.create_session("old", a.id, now - Duration::hours(2), now - Duration::hours(1))
+    db.create_session("live", a.id, now, now + Duration::hours(1))
         .await
         .unwrap();
+    db.create_session(
+        "old",
+        a.id,
+        now - Duration::hours(2),
+        now - Duration::hours(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(db.session_account("live", now).await.unwrap(), Some(a.id));
     assert_eq!(db.session_account("old", now).await.unwrap(), None);
     assert_eq!(db.session_account("unknown", now).await.unwrap(), None);

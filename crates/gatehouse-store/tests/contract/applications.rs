@@ -56,20 +56,41 @@ async fn one_application_per_account(db: Db) {
         Err(StoreError::Conflict("application_exists"))
     ));
     assert_eq!(db.application(app.id).await.unwrap().unwrap(), app);
-    assert_eq!(db.application_of_account(app.account_id).await.unwrap().unwrap().id, app.id);
-    assert!(db.application(ApplicationId::new()).await.unwrap().is_none());
+    assert_eq!(
+        db.application_of_account(app.account_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        app.id
+    );
+    assert!(db
+        .application(ApplicationId::new())
+        .await
+        .unwrap()
+        .is_none());
 }
 contract!(one_per_account, one_application_per_account);
 
 async fn updates_need_the_current_version(db: Db) {
     let app = new_application(&db, "ver@example.com").await;
     let data = ApplicationData::from_json(&json!({"person": {"surname": "Li"}})).unwrap();
-    let updated = db.update_application_data(app.id, 1, &data, Utc::now()).await.unwrap();
+    let updated = db
+        .update_application_data(app.id, 1, &data, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(updated.version, 2);
     assert_eq!(updated.data, data);
-    let stale = db.update_application_data(app.id, 1, &data, Utc::now()).await;
-    assert!(matches!(stale, Err(StoreError::Conflict("stale"))), "{stale:?}");
-    let missing = db.update_application_data(ApplicationId::new(), 1, &data, Utc::now()).await;
+    let stale = db
+        .update_application_data(app.id, 1, &data, Utc::now())
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict("stale"))),
+        "{stale:?}"
+    );
+    let missing = db
+        .update_application_data(ApplicationId::new(), 1, &data, Utc::now())
+        .await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
 
     let front = file(Slot::DocumentFront);
@@ -80,7 +101,8 @@ async fn updates_need_the_current_version(db: Db) {
     let replaced = db.attach_file(app.id, 3, &newer, Utc::now()).await.unwrap();
     assert_eq!(replaced.files[&Slot::DocumentFront], newer);
     assert!(matches!(
-        db.attach_file(app.id, 3, &file(Slot::Selfie), Utc::now()).await,
+        db.attach_file(app.id, 3, &file(Slot::Selfie), Utc::now())
+            .await,
         Err(StoreError::Conflict("stale"))
     ));
 }
@@ -115,7 +137,9 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
     assert_eq!(after.attempt_count, 1);
     assert_eq!(after.last_decision.as_ref(), Some(&first.decision));
     assert_eq!(
-        db.idempotent_response(app.account_id, "key-1").await.unwrap(),
+        db.idempotent_response(app.account_id, "key-1")
+            .await
+            .unwrap(),
         Some(response.clone())
     );
 
@@ -130,8 +154,15 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             idempotency: Some(("key-2", response.clone())),
         })
         .await;
-    assert!(matches!(lost, Err(StoreError::Conflict("stale"))), "{lost:?}");
-    assert!(db.idempotent_response(app.account_id, "key-2").await.unwrap().is_none());
+    assert!(
+        matches!(lost, Err(StoreError::Conflict("stale"))),
+        "{lost:?}"
+    );
+    assert!(db
+        .idempotent_response(app.account_id, "key-2")
+        .await
+        .unwrap()
+        .is_none());
 
     // A reused key in the same transaction rolls the whole attempt back.
     let dup_key = db
@@ -141,9 +172,15 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             idempotency: Some(("key-1", response.clone())),
         })
         .await;
-    assert!(matches!(dup_key, Err(StoreError::Conflict("idempotency_key_exists"))));
+    assert!(matches!(
+        dup_key,
+        Err(StoreError::Conflict("idempotency_key_exists"))
+    ));
     assert_eq!(db.attempts(app.id).await.unwrap().len(), 1);
-    assert_eq!(db.application(app.id).await.unwrap().unwrap().attempt_count, 1);
+    assert_eq!(
+        db.application(app.id).await.unwrap().unwrap().attempt_count,
+        1
+    );
 
     let second = Attempt {
         decision: decide(vec![], 2, 5),
@@ -166,7 +203,8 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
     // An approved application takes no more changes or attempts.
     let data = ApplicationData::default();
     assert!(matches!(
-        db.update_application_data(app.id, approved.version, &data, Utc::now()).await,
+        db.update_application_data(app.id, approved.version, &data, Utc::now())
+            .await,
         Err(StoreError::Conflict("stale"))
     ));
 }
@@ -177,7 +215,10 @@ async fn listing_filters_and_pages(db: Db) {
     let b = new_application(&db, "l2@example.com").await;
     let c = new_application(&db, "l3@example.com").await;
     let all = db.list_applications(None, 10, None).await.unwrap();
-    assert_eq!(all.iter().map(|x| x.id).collect::<Vec<_>>(), vec![c.id, b.id, a.id]);
+    assert_eq!(
+        all.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![c.id, b.id, a.id]
+    );
     let page = db.list_applications(None, 1, Some(c.id)).await.unwrap();
     assert_eq!(page[0].id, b.id);
     let drafts = db
