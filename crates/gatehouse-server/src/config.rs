@@ -433,7 +433,10 @@ mod example_file {
     /// The documented example must stay loadable and equal to the defaults it claims to show.
     #[test]
     fn example_config_is_the_defaults() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/gatehouse.example.toml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../config/gatehouse.example.toml"
+        );
         let loaded = super::load(Some(std::path::Path::new(path)), &[], &[]).unwrap();
         assert_eq!(loaded.config, super::Config::default());
     }

@@ -1,0 +1,180 @@
+//! The `gatehouse` binary as an operator uses it: fresh folder, no configuration.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use gatehouse_store::testing::TestDb;
+use gatehouse_store::Backend;
+
+fn gatehouse(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("GATEHOUSE_CONFIG")
+        .env_remove("GATEHOUSE_DATABASE_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run gatehouse")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    cmd.current_dir(dir)
+        .args(["serve", "--listen", listen])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Server(cmd.spawn().expect("start server"))
+}
+
+fn wait_ready(dir: &Path, url: &str, env: &[(&str, &str)]) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if gatehouse(dir, &["healthcheck", "--url", url], env)
+            .status
+            .success()
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("server at {url} never became ready");
+}
+
+#[test]
+fn migrate_keys_and_errors_in_a_fresh_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = gatehouse(dir.path(), &["migrate"], &[]);
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(stdout(&first), "applied 0001_init\n");
+    assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
+    assert_eq!(
+        stdout(&gatehouse(dir.path(), &["migrate"], &[])),
+        "database is up to date\n"
+    );
+
+    let created = gatehouse(
+        dir.path(),
+        &[
+            "keys",
+            "create",
+            "--name",
+            "backend",
+            "--scope",
+            "integration",
+        ],
+        &[],
+    );
+    assert!(created.status.success());
+    let key = stdout(&created);
+    assert_eq!(key.lines().count(), 1, "the key alone: {key:?}");
+    assert!(key.starts_with("ghk_") && key.trim().len() == 68);
+    let list = stdout(&gatehouse(dir.path(), &["keys", "list"], &[]));
+    assert!(list.contains("integration") && list.contains("backend") && list.contains("active"));
+    assert!(!list.contains(key.trim()), "secrets are never listed");
+    let id = list.split('\t').next().unwrap().to_owned();
+    assert!(gatehouse(dir.path(), &["keys", "revoke", &id], &[])
+        .status
+        .success());
+    let again = gatehouse(dir.path(), &["keys", "revoke", &id], &[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no active key"));
+
+    let bad_scope = gatehouse(
+        dir.path(),
+        &["keys", "create", "--name", "x", "--scope", "root"],
+        &[],
+    );
+    assert_eq!(bad_scope.status.code(), Some(2));
+    let bad_config = gatehouse(
+        dir.path(),
+        &["migrate"],
+        &[("GATEHOUSE_KYC__MAX_ATTEMPTS", "lots")],
+    );
+    assert_eq!(bad_config.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_config.stderr).contains("GATEHOUSE_KYC__MAX_ATTEMPTS"));
+    let missing = gatehouse(dir.path(), &["--config", "nope.toml", "migrate"], &[]);
+    assert_eq!(missing.status.code(), Some(1));
+    let bad_db = gatehouse(
+        dir.path(),
+        &["migrate"],
+        &[("GATEHOUSE_DATABASE_URL", "mysql://x")],
+    );
+    assert_eq!(bad_db.status.code(), Some(1));
+}
+
+/// Serves on the embedded default and on PostgreSQL; the operator key made by the CLI works
+/// against the server; healthcheck follows the server's life.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_healthcheck_and_keys_share_the_configuration() {
+    let pg = TestDb::new(Backend::Postgres).await;
+    for database in [None, Some(pg.url.as_str())] {
+        let dir = tempfile::tempdir().unwrap();
+        let env: Vec<(&str, &str)> = database
+            .iter()
+            .map(|u| ("GATEHOUSE_DATABASE_URL", *u))
+            .collect();
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let url = format!("http://{listen}");
+        let key = stdout(&gatehouse(
+            dir.path(),
+            &["keys", "create", "--name", "ops", "--scope", "admin"],
+            &env,
+        ));
+        let server = serve(dir.path(), &listen, &env);
+        wait_ready(dir.path(), &url, &env);
+        let with_listen: Vec<(&str, &str)> = env
+            .iter()
+            .copied()
+            .chain([("GATEHOUSE_LISTEN", listen.as_str())])
+            .collect();
+        assert!(gatehouse(dir.path(), &["healthcheck"], &with_listen)
+            .status
+            .success());
+
+        let keys: serde_json::Value = reqwest::Client::new()
+            .get(format!("{url}/v1/admin/keys"))
+            .bearer_auth(key.trim())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(keys["keys"][0]["name"], "ops", "{keys}");
+
+        drop(server);
+        let down = gatehouse(dir.path(), &["healthcheck", "--url", &url], &env);
+        assert_eq!(down.status.code(), Some(1));
+        if database.is_none() {
+            assert!(dir.path().join("gatehouse-data/files").is_dir());
+        }
+    }
+}
