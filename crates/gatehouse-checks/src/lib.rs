@@ -8,11 +8,13 @@
 
 pub mod basic;
 pub mod pipeline;
+pub mod policy;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gatehouse_core::application::{ApplicationData, Slot};
+use gatehouse_core::policy::DocumentPolicy;
 use gatehouse_core::reasons::{Finding, ReasonDef};
 
 /// A file submitted with the attempt.
@@ -28,11 +30,16 @@ pub struct SubmittedFile {
 pub struct CheckSettings {
     /// Minimum age in whole years on the day of submission.
     pub min_age: u32,
+    /// Which documents are accepted from which country, per level.
+    pub document_policy: DocumentPolicy,
 }
 
 impl Default for CheckSettings {
     fn default() -> Self {
-        Self { min_age: 18 }
+        Self {
+            min_age: 18,
+            document_policy: DocumentPolicy::default(),
+        }
     }
 }
 

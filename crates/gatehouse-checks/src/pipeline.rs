@@ -3,6 +3,7 @@
 use gatehouse_core::reasons::{Finding, ReasonDef};
 
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
+use crate::policy::DocumentTypePolicy;
 use crate::{Check, CheckInput};
 
 /// Runs checks in order and gathers their findings.
@@ -19,6 +20,7 @@ impl Pipeline {
     pub fn standard() -> Self {
         Self::new(vec![
             Box::new(RequiredData),
+            Box::new(DocumentTypePolicy),
             Box::new(DocumentExpiry),
             Box::new(MinimumAge),
         ])

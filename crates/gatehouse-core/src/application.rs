@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::country::CountryCode;
 use crate::person::{
-    parse_date, Document, DocumentNumber, DocumentType, Expiry, Name, Person, Sex,
+    parse_date, Document, DocumentNumber, DocumentType, Expiry, MrzText, Name, Person, Sex,
 };
 use crate::Invalid;
 
@@ -86,11 +86,31 @@ impl Slot {
 }
 
 /// The declared data of an application.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationData {
+    /// The verification level applied for (1 to 3); the document policy may differ by level.
+    #[serde(default = "default_level")]
+    pub level: u8,
     pub person: Person,
     pub document: Document,
 }
+
+fn default_level() -> u8 {
+    1
+}
+
+impl Default for ApplicationData {
+    fn default() -> Self {
+        Self {
+            level: default_level(),
+            person: Person::default(),
+            document: Document::default(),
+        }
+    }
+}
+
+/// Highest verification level.
+pub const MAX_LEVEL: u8 = 3;
 
 /// One invalid field of a request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,7 +130,7 @@ const PERSON_FIELDS: [&str; 7] = [
     "residence_country",
     "sex",
 ];
-const DOCUMENT_FIELDS: [&str; 4] = ["type", "issuing_country", "number", "expiry_date"];
+const DOCUMENT_FIELDS: [&str; 5] = ["type", "issuing_country", "number", "expiry_date", "mrz"];
 
 impl ApplicationData {
     /// Reads the API body `{person: {...}, document: {...}}`. Every field may be absent (a draft
@@ -127,7 +147,7 @@ impl ApplicationData {
             )]);
         };
         for key in root.keys() {
-            if key != "person" && key != "document" {
+            if !["person", "document", "level"].contains(&key.as_str()) {
                 errors.push(field_error(key, "unknown_field", "is not a known field"));
             }
         }
@@ -168,9 +188,28 @@ impl ApplicationData {
             ),
             number: r.string(&document_obj, "document", "number", DocumentNumber::parse),
             expiry,
+            mrz: r.string(&document_obj, "document", "mrz", MrzText::parse),
+        };
+        let level = match root.get("level") {
+            None | Some(Value::Null) => default_level(),
+            Some(v) => match v.as_u64() {
+                Some(n @ 1..=3) => n as u8,
+                _ => {
+                    errors.push(field_error(
+                        "level",
+                        "invalid_level",
+                        "must be a whole number from 1 to 3",
+                    ));
+                    default_level()
+                }
+            },
         };
         if errors.is_empty() {
-            Ok(Self { person, document })
+            Ok(Self {
+                level,
+                person,
+                document,
+            })
         } else {
             Err(errors)
         }
@@ -225,6 +264,7 @@ impl ApplicationData {
             "number",
             d.number.as_ref().map(DocumentNumber::as_str),
         );
+        put(&mut document, "mrz", d.mrz.as_ref().map(MrzText::as_str));
         match d.expiry {
             Some(Expiry::On(date)) => {
                 document.insert("expiry_date".into(), Value::String(date.to_string()));
@@ -234,7 +274,7 @@ impl ApplicationData {
             }
             None => {}
         }
-        serde_json::json!({ "person": person, "document": document })
+        serde_json::json!({ "level": self.level, "person": person, "document": document })
     }
 
     /// Applies a JSON merge patch (RFC 7386) to this data and re-validates the result. As in
@@ -431,6 +471,27 @@ mod tests {
         assert!(data
             .merge_patch(&json!({"person": {"surname": 5}}))
             .is_err());
+    }
+
+    #[test]
+    fn level_defaults_to_one_and_is_bounded() {
+        assert_eq!(ApplicationData::from_json(&json!({})).unwrap().level, 1);
+        assert_eq!(
+            ApplicationData::from_json(&json!({"level": 2}))
+                .unwrap()
+                .level,
+            2
+        );
+        for bad in [json!(0), json!(4), json!("2"), json!(1.5)] {
+            let errs = ApplicationData::from_json(&json!({ "level": bad })).unwrap_err();
+            assert_eq!(errs[0].field, "level");
+        }
+        // Stored data from before levels existed reads as level 1.
+        let old: ApplicationData = serde_json::from_value(json!({
+            "person": {}, "document": {}
+        }))
+        .unwrap();
+        assert_eq!(old.level, 1);
     }
 
     #[test]

@@ -161,6 +161,15 @@ fn fill(lang: Lang, template: &str, evidence: Option<&Value>) -> String {
             Value::String(s) => label(lang, s).unwrap_or(s).to_owned(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
+            Value::Array(items) if items.is_empty() => {
+                label(lang, "_none").unwrap_or("-").to_owned()
+            }
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| label(lang, s).unwrap_or(s))
+                .collect::<Vec<_>>()
+                .join(label(lang, "_list_separator").unwrap_or(", ")),
             _ => continue,
         };
         out = out.replace(&format!("{{{key}}}"), &text);
@@ -216,5 +225,19 @@ mod tests {
         )
         .unwrap();
         assert!(back.message.contains("身份证"), "{}", back.message);
+        let types = reason_text(
+            Lang::ZhCn,
+            "DOCUMENT_TYPE_NOT_ACCEPTED",
+            Some(&json!({"accepted": ["id_card", "passport"]})),
+        )
+        .unwrap();
+        assert!(types.fix.contains("身份证、护照"), "{}", types.fix);
+        let none = reason_text(
+            Lang::En,
+            "DOCUMENT_TYPE_NOT_ACCEPTED",
+            Some(&json!({"accepted": []})),
+        )
+        .unwrap();
+        assert!(none.fix.contains(": none."), "{}", none.fix);
     }
 }

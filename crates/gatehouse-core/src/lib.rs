@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod ids;
 pub mod password;
 pub mod person;
+pub mod policy;
 pub mod reasons;
 
 /// A value that failed to parse into a domain type: a stable code and a human-readable message.

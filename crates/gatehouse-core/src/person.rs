@@ -171,6 +171,51 @@ impl From<DocumentNumber> for String {
     }
 }
 
+/// The machine-readable zone as the applicant's app read it (by camera OCR or from the chip),
+/// one line per MRZ line. Only its shape is checked here; its check digits and its agreement with
+/// the typed data are the identity checks' job, so that a bad MRZ is a reason, not a 422.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MrzText(String);
+
+impl MrzText {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let lines: Vec<String> = input
+            .lines()
+            .map(|l| l.trim().to_ascii_uppercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let shape_ok = (1..=3).contains(&lines.len())
+            && lines.iter().all(|l| {
+                l.len() <= 50 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'<')
+            });
+        if !shape_ok {
+            return Err(Invalid::new(
+                "invalid_mrz",
+                "must be 1 to 3 lines of at most 50 characters A-Z, 0-9 and '<'",
+            ));
+        }
+        Ok(Self(lines.join("\n")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for MrzText {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<MrzText> for String {
+    fn from(value: MrzText) -> Self {
+        value.0
+    }
+}
+
 /// When a document stops being valid. Some documents (a long-term Chinese resident ID)
 /// never expire, which is different from an expiry date the applicant has not given yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +258,9 @@ pub struct Document {
     pub issuing_country: Option<CountryCode>,
     pub number: Option<DocumentNumber>,
     pub expiry: Option<Expiry>,
+    /// The MRZ read by the applicant's app, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mrz: Option<MrzText>,
 }
 
 #[cfg(test)]
@@ -244,6 +292,19 @@ mod tests {
         assert!(Name::parse("1234").is_err());
         assert!(Name::parse("a\u{0007}b").is_err());
         assert!(Name::parse(&"a".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn mrz_text_keeps_lines_and_checks_only_shape() {
+        let m =
+            MrzText::parse("  p<utoeriksson<<anna  \n\n L898902C36UTO7408122F1204159 ").unwrap();
+        assert_eq!(
+            m.as_str(),
+            "P<UTOERIKSSON<<ANNA\nL898902C36UTO7408122F1204159"
+        );
+        assert!(MrzText::parse("").is_err());
+        assert!(MrzText::parse("A\nB\nC\nD").is_err());
+        assert!(MrzText::parse("P<UTO ERIKSSON").is_err());
     }
 
     #[test]

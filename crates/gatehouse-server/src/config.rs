@@ -38,7 +38,16 @@ pub struct Config {
     pub sessions: Sessions,
     pub accounts: Accounts,
     pub kyc: Kyc,
+    pub documents: Documents,
     pub log: Log,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Documents {
+    /// Which document types are accepted from which issuing country, per level; the first
+    /// matching rule decides.
+    pub rules: gatehouse_core::policy::DocumentPolicy,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -112,6 +121,7 @@ impl Default for Config {
             sessions: Sessions::default(),
             accounts: Accounts::default(),
             kyc: Kyc::default(),
+            documents: Documents::default(),
             log: Log::default(),
         }
     }
@@ -248,6 +258,9 @@ fn env_value(default: &serde_json::Value, raw: &str) -> Result<serde_json::Value
             "false" | "0" => Ok(Value::Bool(false)),
             _ => Err("must be true or false".to_owned()),
         },
+        Value::Array(items) if items.iter().any(Value::is_object) => {
+            Err("can only be set in the configuration file".to_owned())
+        }
         Value::Array(_) => Ok(Value::Array(
             raw.split(',')
                 .map(str::trim)
@@ -307,6 +320,7 @@ impl Config {
         if self.sessions.ttl_minutes == 0 {
             return Err("sessions.ttl_minutes must be at least 1".into());
         }
+        self.documents.rules.validate()?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err("log.format must be text or json".into());
         }

@@ -30,6 +30,7 @@ impl AppState {
     pub fn new(config: Config, db: Db, files: FileStore) -> Self {
         let check_settings = CheckSettings {
             min_age: config.kyc.min_age,
+            document_policy: config.documents.rules.clone(),
         };
         let throttle = LoginThrottle::new(
             config.accounts.login_max_failures,

@@ -40,12 +40,16 @@ pub struct DocumentBody {
     pub number: Option<String>,
     /// `YYYY-MM-DD`, or `null` for a document that never expires.
     pub expiry_date: Option<String>,
+    /// The machine-readable zone as the app read it (camera or chip), lines separated by `\n`.
+    pub mrz: Option<String>,
 }
 
 /// Body of `POST /v1/kyc/applications`, and (as a JSON merge patch) of `PATCH`.
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub struct ApplicationBody {
+    /// Verification level applied for, 1 to 3 (default 1).
+    pub level: Option<u8>,
     pub person: Option<PersonBody>,
     pub document: Option<DocumentBody>,
 }
@@ -174,6 +178,8 @@ pub struct ApplicationView {
     pub id: String,
     /// `draft`, `approved`, `rejected_retry`, `rejected_final` or `manual_review`.
     pub status: String,
+    /// Verification level applied for.
+    pub level: u8,
     #[schema(value_type = PersonBody)]
     pub person: Value,
     #[schema(value_type = DocumentBody)]
@@ -197,6 +203,7 @@ impl ApplicationView {
         Self {
             id: a.id.to_string(),
             status: a.status.as_str().to_owned(),
+            level: a.data.level,
             person: data["person"].clone(),
             document: data["document"].clone(),
             files: files_view(&a.files),

@@ -366,3 +366,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+async fn document_policy_names_the_accepted_types(backend: Backend) {
+    use gatehouse_core::person::DocumentType;
+    use gatehouse_core::policy::{DocumentPolicy, DocumentRule};
+    let app = spawn_with(backend, |c| {
+        c.documents.rules = DocumentPolicy(vec![
+            DocumentRule {
+                countries: vec!["CN".into()],
+                levels: vec![2],
+                types: vec![DocumentType::IdCard, DocumentType::Passport],
+            },
+            DocumentRule {
+                countries: vec!["*".into()],
+                levels: vec![],
+                types: DocumentType::ALL.to_vec(),
+            },
+        ])
+    })
+    .await;
+    let token = app.signed_in("policy@example.com").await;
+    let mut body = passport("2030-01-01");
+    body["level"] = json!(2);
+    body["document"]["type"] = json!("driving_licence");
+    let id = app.passport_application(&token, body).await;
+    app.upload(&token, &id, "document_back", jpeg(b"back"))
+        .await;
+    let d = app
+        .submit(&token, &id, &[("accept-language", "zh-CN")])
+        .await;
+    assert_eq!(d.body["status"], "rejected_retry");
+    assert_eq!(codes(&d.body["decision"]), ["DOCUMENT_TYPE_NOT_ACCEPTED"]);
+    let reason = &d.body["decision"]["reasons"][0];
+    assert_eq!(reason["field"], "document.type");
+    assert!(
+        reason["fix"].as_str().unwrap().contains("身份证、护照"),
+        "{reason}"
+    );
+    assert_eq!(d.body["level"], 2);
+    // Switching to a passport fixes it.
+    app.send_json(
+        Method::PATCH,
+        &format!("/v1/kyc/applications/{id}"),
+        Some(&token),
+        json!({"document": {"type": "passport"}}),
+    )
+    .await;
+    assert_eq!(
+        app.submit(&token, &id, &[]).await.body["status"],
+        "approved"
+    );
+}
+both_backends!(document_policy_names_the_accepted_types);
