@@ -43,24 +43,9 @@ impl Email {
         }
         Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Email {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Email> for String {
-    fn from(value: Email) -> Self {
-        value.0
-    }
-}
+string_newtype!(Email);
 
 /// A phone number in E.164 form (`+8613800138000`), validated against the numbering plan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,24 +79,9 @@ impl Phone {
             parsed.format().mode(phonenumber::Mode::E164).to_string(),
         ))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Phone {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Phone> for String {
-    fn from(value: Phone) -> Self {
-        value.0
-    }
-}
+string_newtype!(Phone);
 
 /// What an applicant logs in with: their e-mail or their phone number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,24 +126,9 @@ impl Token {
         }
         Ok(Self(value.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Token {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Token> for String {
-    fn from(value: Token) -> Self {
-        value.0
-    }
-}
+string_newtype!(Token);
 
 #[cfg(test)]
 mod tests {

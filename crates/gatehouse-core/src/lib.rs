@@ -1,6 +1,32 @@
 //! Gatehouse domain: the types an application is made of, its state machine, the reason
 //! catalogue and the decision policy. Nothing here performs I/O.
 
+/// Implements the string plumbing of a validated string newtype `T(String)` whose
+/// `T::parse(&str) -> Result<T, Invalid>` is the only way in: `as_str`, and the `TryFrom<String>`
+/// / `Into<String>` pair that serde's `try_from`/`into` attributes use.
+macro_rules! string_newtype {
+    ($t:ident) => {
+        impl $t {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $t {
+            type Error = $crate::Invalid;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(value: $t) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod application;
 mod countries_table;

@@ -29,24 +29,9 @@ impl Name {
         }
         Ok(Self(folded))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Name {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Name> for String {
-    fn from(value: Name) -> Self {
-        value.0
-    }
-}
+string_newtype!(Name);
 
 /// Sex as printed on travel documents (ICAO 9303: M, F, or X for unspecified).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,24 +137,9 @@ impl DocumentNumber {
         }
         Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for DocumentNumber {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<DocumentNumber> for String {
-    fn from(value: DocumentNumber) -> Self {
-        value.0
-    }
-}
+string_newtype!(DocumentNumber);
 
 /// The machine-readable zone as the applicant's app read it (by camera OCR or from the chip),
 /// one line per MRZ line. Only its shape is checked here; its check digits and its agreement with
@@ -197,24 +167,9 @@ impl MrzText {
         }
         Ok(Self(lines.join("\n")))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for MrzText {
-    type Error = Invalid;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<MrzText> for String {
-    fn from(value: MrzText) -> Self {
-        value.0
-    }
-}
+string_newtype!(MrzText);
 
 /// When a document stops being valid. Some documents (a long-term Chinese resident ID)
 /// never expire, which is different from an expiry date the applicant has not given yet.
