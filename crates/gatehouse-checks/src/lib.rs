@@ -7,6 +7,11 @@
 //! [`pipeline::Pipeline::standard`].
 
 pub mod basic;
+pub mod geoip;
+pub mod identity;
+pub mod idnum;
+pub mod mrz;
+pub mod names;
 pub mod pipeline;
 pub mod policy;
 

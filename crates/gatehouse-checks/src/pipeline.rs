@@ -3,6 +3,7 @@
 use gatehouse_core::reasons::{Finding, ReasonDef};
 
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
+use crate::identity::IdentityConsistency;
 use crate::policy::DocumentTypePolicy;
 use crate::{Check, CheckInput};
 
@@ -23,6 +24,7 @@ impl Pipeline {
             Box::new(DocumentTypePolicy),
             Box::new(DocumentExpiry),
             Box::new(MinimumAge),
+            Box::new(IdentityConsistency),
         ])
     }
 

@@ -38,6 +38,7 @@ pub mod password;
 pub mod person;
 pub mod policy;
 pub mod reasons;
+pub mod region;
 
 /// A value that failed to parse into a domain type: a stable code and a human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

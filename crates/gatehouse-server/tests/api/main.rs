@@ -3,6 +3,7 @@
 mod accounts;
 mod applications;
 mod helpers;
+mod identity;
 mod operators;
 mod robustness;
 
