@@ -22,7 +22,9 @@ async fn decide(backend: Backend, body: Value, lang: &str) -> Value {
     let app = spawn_app(backend).await;
     let token = app.signed_in("id@example.com").await;
     let id = app.passport_application(&token, body).await;
-    app.submit(&token, &id, &[("accept-language", lang)]).await.body
+    app.submit(&token, &id, &[("accept-language", lang)])
+        .await
+        .body
 }
 
 async fn chinese_name_against_passport_pinyin(backend: Backend) {
@@ -42,7 +44,10 @@ async fn one_digit_error_in_the_number(backend: Backend) {
     assert_eq!(r["field"], "document.number");
     assert_eq!(r["evidence"]["document_value"], "E12345678");
     let message = r["message"].as_str().unwrap();
-    assert!(message.contains("E12345687") && message.contains("E12345678"), "{message}");
+    assert!(
+        message.contains("E12345687") && message.contains("E12345678"),
+        "{message}"
+    );
     assert!(message.contains("不一致"), "{message}");
 }
 both_backends!(one_digit_error_in_the_number);
