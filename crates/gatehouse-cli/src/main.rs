@@ -1,6 +1,7 @@
 //! The `gatehouse` command: serve the API, migrate the database, probe readiness, manage
 //! operator keys. Every command reads the same configuration as `serve`.
 
+mod inspect;
 mod keys;
 mod serve;
 
@@ -42,6 +43,11 @@ enum Command {
         /// Base URL of the server; defaults to the configured listen address.
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+    },
+    /// Run one check by hand and print what it sees, as JSON.
+    Inspect {
+        #[command(subcommand)]
+        command: inspect::InspectCommand,
     },
     /// Operator API keys.
     Keys {
@@ -165,6 +171,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli, &[])?;
             return serve::healthcheck(&config, url.as_deref()).await;
         }
+        Command::Inspect { command } => return inspect::inspect(command),
         Command::Keys { command } => {
             let config = load_config(&cli, &[])?;
             let db = open_db(&config).await?;

@@ -178,3 +178,67 @@ async fn serve_healthcheck_and_keys_share_the_configuration() {
         }
     }
 }
+
+fn inspect(args: &[&str], stdin: &str) -> (Option<i32>, serde_json::Value, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .arg("inspect")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code(),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn inspect_prints_what_the_checks_see() {
+    let mrz = "  P<CHNZHANG<<SANFENG<<<<<<<<<<<<<<<<<<<<<<<<<\n\
+               E123456782CHN9001022M3501014<<<<<<<<<<<<<<<2\n";
+    let (code, json, _) = inspect(&["mrz"], mrz);
+    assert_eq!(code, Some(0));
+    assert_eq!(json["format"], "TD3");
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["fields"]["surname"], "ZHANG");
+    assert_eq!(json["fields"]["birth_date"], "900102");
+    assert_eq!(json["checks"]["composite"], true);
+    let (code, json, _) = inspect(&["mrz"], &mrz.replace("E123456782", "E123456792"));
+    assert_eq!(code, Some(0), "an invalid MRZ is still an MRZ");
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["checks"]["document_number"], false);
+    let (code, _, stderr) = inspect(&["mrz"], "hello\n");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("not an MRZ"), "{stderr}");
+
+    let (code, json, _) = inspect(&["id-number", "--country", "CN", "11010519491231002X"], "");
+    assert_eq!(code, Some(0));
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["birth_date"], "1949-12-31");
+    assert_eq!(json["sex"], "F");
+    assert!(json["region"].as_str().unwrap().contains("北京"));
+    let (_, json, _) = inspect(&["id-number", "--country", "CN", "110105194912310021"], "");
+    assert_eq!(json["valid"], false);
+    assert!(!json["errors"].as_array().unwrap().is_empty());
+    let (code, _, _) = inspect(&["id-number", "--country", "ZZ", "1"], "");
+    assert_eq!(code, Some(1));
+
+    let (_, json, _) = inspect(&["name-match", "张三丰", "ZHANG SANFENG"], "");
+    assert_eq!(json["match"], true);
+    assert!(json["score"].as_f64().unwrap() >= 0.8);
+    let (_, json, _) = inspect(&["name-match", "ZHANG SANFENG", "ZHANG SANFEN"], "");
+    assert_eq!(json["match"], false);
+    assert!(json["why"].as_str().unwrap().contains("differs"));
+}

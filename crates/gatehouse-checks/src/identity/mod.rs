@@ -22,6 +22,11 @@ pub const BIRTH_DATE_MISMATCH: ReasonDef = ReasonDef::new("BIRTH_DATE_MISMATCH",
 pub const SEX_MISMATCH: ReasonDef = ReasonDef::new("SEX_MISMATCH", Nature::Retry);
 pub const NATIONALITY_MISMATCH: ReasonDef = ReasonDef::new("NATIONALITY_MISMATCH", Nature::Retry);
 pub const EXPIRY_DATE_MISMATCH: ReasonDef = ReasonDef::new("EXPIRY_DATE_MISMATCH", Nature::Retry);
+/// A Chinese ID number whose only flaw is a region code created after the birth year: the
+/// standard says invalid, but real numbers carry the code of their first issue, so a person
+/// decides rather than the applicant being told to fix a number that is right.
+pub const DOCUMENT_NUMBER_REGION_UNVERIFIED: ReasonDef =
+    ReasonDef::new("DOCUMENT_NUMBER_REGION_UNVERIFIED", Nature::Manual);
 /// Characters outside GB 2312 defeat automatic reading; a person checks a supporting document.
 pub const NAME_RARE_CHARACTERS: ReasonDef = ReasonDef::new("NAME_RARE_CHARACTERS", Nature::Manual);
 
@@ -43,6 +48,7 @@ impl Check for IdentityConsistency {
             SEX_MISMATCH,
             NATIONALITY_MISMATCH,
             EXPIRY_DATE_MISMATCH,
+            DOCUMENT_NUMBER_REGION_UNVERIFIED,
             NAME_RARE_CHARACTERS,
         ]
     }
@@ -97,7 +103,15 @@ fn number_checks(
         return;
     };
     let check = crate::idnum::validate(country, doc_type, number.as_str(), today);
-    if !check.valid {
+    let only_region_era = check.region_not_in_use_at_birth && check.errors.len() == 1;
+    if only_region_era {
+        findings.push(
+            DOCUMENT_NUMBER_REGION_UNVERIFIED
+                .finding()
+                .with_field("document.number")
+                .with_evidence(json!({ "problems": check.errors })),
+        );
+    } else if !check.valid {
         findings.push(
             DOCUMENT_NUMBER_INVALID
                 .finding()

@@ -161,3 +161,17 @@ fn rare_characters_go_to_a_person() {
     assert_eq!(f[0].nature, Nature::Manual);
     assert_eq!(f[0].evidence.as_ref().unwrap()["characters"], "䶮");
 }
+
+#[test]
+fn a_region_code_newer_than_the_birth_year_goes_to_a_person() {
+    // 110111 (Beijing Fangshan) dates from 1986; this holder was born in 1980.
+    let body = json!({
+        "person": {"given_names": "Hong", "surname": "Li", "date_of_birth": "1980-12-01",
+                   "nationality": "CN", "sex": "M"},
+        "document": {"type": "id_card", "issuing_country": "CN",
+                     "number": "110111198012010078", "expiry_date": null}
+    });
+    let f = run(body);
+    assert_eq!(codes(&f), ["DOCUMENT_NUMBER_REGION_UNVERIFIED"]);
+    assert_eq!(f[0].nature, Nature::Manual);
+}

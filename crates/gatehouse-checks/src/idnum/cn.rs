@@ -104,10 +104,13 @@ pub fn check(rule: RegionRule, today: NaiveDate, out: &mut IdCheck) {
     match (cn_regions::lookup(code, year), rule) {
         (Lookup::Found(place), _) => out.region = Some(place.display(code)),
         (_, RegionRule::Informative) => {}
-        (Lookup::NotInUse, RegionRule::InUseAtBirth) => out.error(format!(
-            "the region code {code} was not in use in the birth year {}",
-            birth.year()
-        )),
+        (Lookup::NotInUse, RegionRule::InUseAtBirth) => {
+            out.region_not_in_use_at_birth = true;
+            out.error(format!(
+                "the region code {code} was not in use in the birth year {}",
+                birth.year()
+            ))
+        }
         (Lookup::Unknown, RegionRule::InUseAtBirth) => {
             out.error(format!("the region code {code} is unknown"))
         }

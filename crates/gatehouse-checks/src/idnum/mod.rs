@@ -39,6 +39,10 @@ pub struct IdCheck {
     pub region: Option<String>,
     /// Upper-case, separators removed; a 15-digit Chinese number is upgraded to 18 digits.
     pub normalized: String,
+    /// The region code exists, but not in the birth year. GB 11643 requires it; yet a number
+    /// carries the code current when it was first issued, so a real older number can fail
+    /// this alone, and callers may prefer a person to a rejection.
+    pub region_not_in_use_at_birth: bool,
 }
 
 impl IdCheck {
@@ -50,6 +54,7 @@ impl IdCheck {
             sex: None,
             region: None,
             normalized,
+            region_not_in_use_at_birth: false,
         }
     }
 

@@ -3,7 +3,7 @@
 //! our check digit verdicts must equal the independent recount (`icao_check_digits_ok`,
 //! `icao_check_digit_failures`) and our fields must equal theirs where both state them.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::fs;

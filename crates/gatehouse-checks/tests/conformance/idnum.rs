@@ -1,7 +1,7 @@
 //! Chinese resident ID validation against python-stdnum 2.2's test vectors
 //! (`shared/data/ids/cn/cn-ric-vectors.json`, see its README for where each answer comes from).
 
-mod support;
+use crate::support;
 
 use chrono::NaiveDate;
 use gatehouse_checks::idnum::{cn_regions, validate};

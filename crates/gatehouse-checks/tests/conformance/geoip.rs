@@ -1,7 +1,7 @@
 //! `GeoIpDb` against real files: MaxMind's test databases and a DB-IP country build, with the
 //! answers recorded in `geoip/lookups.json` of the shared data (see its README).
 
-mod support;
+use crate::support;
 
 use std::net::IpAddr;
 

@@ -1,0 +1,71 @@
+//! `inspect`: run one check by hand and print what it sees, as JSON, so operators can
+//! understand a decision.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use gatehouse_checks::{idnum, mrz, names};
+use gatehouse_core::country::CountryCode;
+use gatehouse_core::person::DocumentType;
+
+#[derive(Subcommand)]
+pub enum InspectCommand {
+    /// Parse MRZ lines from standard input (exit 1 when the text is not an MRZ).
+    Mrz,
+    /// Validate a document number for a country and document type.
+    IdNumber {
+        /// Issuing country, ISO 3166-1 alpha-2 or alpha-3.
+        #[arg(long)]
+        country: String,
+        /// id_card, passport, driving_licence or residence_permit.
+        #[arg(long = "type", default_value = "id_card")]
+        doc_type: String,
+        number: String,
+    },
+    /// Compare a typed name with the name on a document.
+    NameMatch { typed: String, on_document: String },
+}
+
+fn print(value: &serde_json::Value) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn inspect(command: &InspectCommand) -> Result<ExitCode> {
+    match command {
+        InspectCommand::Mrz => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read standard input")?;
+            match mrz::inspect(&text) {
+                Ok(json) => print(&json)?,
+                Err(not_mrz) => {
+                    eprintln!("gatehouse: {not_mrz}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        InspectCommand::IdNumber {
+            country,
+            doc_type,
+            number,
+        } => {
+            let Ok(country) = CountryCode::parse(country) else {
+                bail!("--country {country:?} is not an ISO 3166-1 country code");
+            };
+            let doc_type =
+                DocumentType::parse(doc_type).map_err(|e| anyhow::anyhow!("--type: {e}"))?;
+            let today = chrono::Utc::now().date_naive();
+            print(&idnum::to_json(&idnum::validate(
+                country, doc_type, number, today,
+            )))?;
+        }
+        InspectCommand::NameMatch { typed, on_document } => {
+            print(&names::to_json(&names::match_names(typed, on_document)))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
