@@ -181,6 +181,7 @@ mod tests {
             files: &files,
             now,
             settings: &settings,
+            client: &crate::ClientFacts::default(),
         })
     }
 

@@ -174,36 +174,11 @@ mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use maxminddb_writer::metadata::IpVersion;
-    use maxminddb_writer::paths::IpAddrWithMask;
-    use maxminddb_writer::Database;
-    use serde_json::{json, Value};
+
+    use super::testing::build;
+    use serde_json::json;
 
     use super::*;
-
-    const BUILT: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
-
-    /// A MaxMind DB of our own. Networks are inserted in order, so a more specific network must
-    /// follow the one containing it. IPv4 networks go under `::/96`, as MaxMind's files do.
-    fn build(version: IpVersion, networks: &[(&str, Value)]) -> Vec<u8> {
-        let mut db = Database::default();
-        db.metadata.ip_version = version;
-        db.metadata.database_type = "Gatehouse-Test-Country".into();
-        db.metadata.binary_format_major_version = 2;
-        db.metadata.build_epoch = BUILT;
-        db.metadata.languages = vec!["en".into()];
-        db.metadata
-            .description
-            .insert("en".into(), "Gatehouse test data".into());
-        for (cidr, record) in networks {
-            let mut net: IpAddrWithMask = cidr.parse().unwrap();
-            if let (IpVersion::V6, IpAddr::V4(v4)) = (version, net.addr) {
-                net = IpAddrWithMask::new(IpAddr::V6(v4.to_ipv6_compatible()), net.mask + 96);
-            }
-            let data = db.insert_value(record).unwrap();
-            db.insert_node(net, data);
-        }
-        db.write_to(Vec::new()).unwrap()
-    }
 
     fn sample() -> Vec<u8> {
         build(
@@ -404,5 +379,42 @@ mod tests {
             bytes.extend_from_slice(&meta);
             let _ = open_and_probe(bytes);
         }
+    }
+}
+
+/// Writes small MaxMind-format databases for tests (ours and the server's).
+#[cfg(feature = "testing")]
+pub mod testing {
+    use std::net::IpAddr;
+
+    use maxminddb_writer::metadata::IpVersion;
+    use maxminddb_writer::paths::IpAddrWithMask;
+    use maxminddb_writer::Database;
+    use serde_json::Value;
+
+    /// The build time written into test databases: 2026-01-01T00:00:00Z.
+    pub const BUILT: u64 = 1_767_225_600;
+
+    /// A MaxMind DB of our own. Networks are inserted in order, so a more specific network must
+    /// follow the one containing it. IPv4 networks go under `::/96`, as MaxMind's files do.
+    pub fn build(version: IpVersion, networks: &[(&str, Value)]) -> Vec<u8> {
+        let mut db = Database::default();
+        db.metadata.ip_version = version;
+        db.metadata.database_type = "Gatehouse-Test-Country".into();
+        db.metadata.binary_format_major_version = 2;
+        db.metadata.build_epoch = BUILT;
+        db.metadata.languages = vec!["en".into()];
+        db.metadata
+            .description
+            .insert("en".into(), "Gatehouse test data".into());
+        for (cidr, record) in networks {
+            let mut net: IpAddrWithMask = cidr.parse().unwrap();
+            if let (IpVersion::V6, IpAddr::V4(v4)) = (version, net.addr) {
+                net = IpAddrWithMask::new(IpAddr::V6(v4.to_ipv6_compatible()), net.mask + 96);
+            }
+            let data = db.insert_value(record).unwrap();
+            db.insert_node(net, data);
+        }
+        db.write_to(Vec::new()).unwrap()
     }
 }

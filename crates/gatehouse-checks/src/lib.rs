@@ -14,13 +14,16 @@ pub mod mrz;
 pub mod names;
 pub mod pipeline;
 pub mod policy;
+pub mod region;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gatehouse_core::application::{ApplicationData, Slot};
+use gatehouse_core::country::CountryCode;
 use gatehouse_core::policy::DocumentPolicy;
 use gatehouse_core::reasons::{Finding, ReasonDef};
+use gatehouse_core::region::RegionPolicy;
 
 /// A file submitted with the attempt.
 #[derive(Debug, Clone)]
@@ -37,6 +40,8 @@ pub struct CheckSettings {
     pub min_age: u32,
     /// Which documents are accepted from which country, per level.
     pub document_policy: DocumentPolicy,
+    /// Where the service may be used, and by whom.
+    pub region_policy: RegionPolicy,
 }
 
 impl Default for CheckSettings {
@@ -44,8 +49,19 @@ impl Default for CheckSettings {
         Self {
             min_age: 18,
             document_policy: DocumentPolicy::default(),
+            region_policy: RegionPolicy::default(),
         }
     }
+}
+
+/// Where the submission came from, as the server resolved it (never the raw address).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientFacts {
+    pub ip_country: Option<CountryCode>,
+    /// ISO 3166-2 code such as `CN-GD`, when the database knows it.
+    pub ip_subdivision: Option<String>,
+    /// The address is in one of the verification context's blocked ranges.
+    pub ip_in_blocked_cidr: bool,
 }
 
 /// Everything a check may look at.
@@ -56,6 +72,7 @@ pub struct CheckInput<'a> {
     /// The moment of submission (UTC); checks never read the clock themselves.
     pub now: DateTime<Utc>,
     pub settings: &'a CheckSettings,
+    pub client: &'a ClientFacts,
 }
 
 impl CheckInput<'_> {

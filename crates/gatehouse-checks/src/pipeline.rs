@@ -5,6 +5,7 @@ use gatehouse_core::reasons::{Finding, ReasonDef};
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
 use crate::identity::IdentityConsistency;
 use crate::policy::DocumentTypePolicy;
+use crate::region::RegionCheck;
 use crate::{Check, CheckInput};
 
 /// Runs checks in order and gathers their findings.
@@ -20,6 +21,7 @@ impl Pipeline {
     /// The checks every submission goes through.
     pub fn standard() -> Self {
         Self::new(vec![
+            Box::new(RegionCheck),
             Box::new(RequiredData),
             Box::new(DocumentTypePolicy),
             Box::new(DocumentExpiry),

@@ -75,6 +75,7 @@ mod tests {
                 files: &BTreeMap::new(),
                 now: Utc::now(),
                 settings: &settings,
+                client: &crate::ClientFacts::default(),
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

@@ -9,6 +9,8 @@ use clap::Subcommand;
 use gatehouse_checks::{idnum, mrz, names};
 use gatehouse_core::country::CountryCode;
 use gatehouse_core::person::DocumentType;
+use gatehouse_core::region::RegionContext;
+use gatehouse_server::region::RegionGuard;
 
 #[derive(Subcommand)]
 pub enum InspectCommand {
@@ -26,6 +28,13 @@ pub enum InspectCommand {
     },
     /// Compare a typed name with the name on a document.
     NameMatch { typed: String, on_document: String },
+    /// Geolocate an address and show which region rule registration would apply.
+    Ip {
+        /// A MaxMind-format database; defaults to the configured `geoip_database`.
+        #[arg(long, value_name = "FILE")]
+        database: Option<String>,
+        address: String,
+    },
 }
 
 fn print(value: &serde_json::Value) -> Result<()> {
@@ -33,7 +42,12 @@ fn print(value: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-pub fn inspect(command: &InspectCommand) -> Result<ExitCode> {
+/// `load_config` is called only by the commands that need the configuration, so a broken
+/// configuration does not stop an operator from inspecting an MRZ.
+pub fn inspect(
+    command: &InspectCommand,
+    load_config: impl FnOnce() -> Result<gatehouse_server::Config>,
+) -> Result<ExitCode> {
     match command {
         InspectCommand::Mrz => {
             let mut text = String::new();
@@ -65,6 +79,30 @@ pub fn inspect(command: &InspectCommand) -> Result<ExitCode> {
         }
         InspectCommand::NameMatch { typed, on_document } => {
             print(&names::to_json(&names::match_names(typed, on_document)))?;
+        }
+        InspectCommand::Ip { database, address } => {
+            let Ok(ip) = address.trim().parse::<std::net::IpAddr>() else {
+                bail!("{address:?} is not an IPv4 or IPv6 address");
+            };
+            let mut config = load_config()?;
+            if let Some(db) = database {
+                config.geoip_database = db.clone();
+            }
+            if config.geoip_database.is_empty() {
+                bail!("no GeoIP database: pass --database FILE or set geoip_database");
+            }
+            let guard = RegionGuard::from_config(&config).map_err(anyhow::Error::msg)?;
+            let answer = guard.geoip.lookup(ip);
+            let decision = guard.decide(RegionContext::Registration, ip);
+            let mut out = serde_json::json!({
+                "country": answer.as_ref().and_then(|a| a.country).map(|c| c.to_string()),
+                "rule": decision.rule,
+                "allowed": decision.allowed,
+            });
+            if let Some(sub) = answer.and_then(|a| a.subdivision) {
+                out["subdivision"] = serde_json::Value::from(sub.as_str());
+            }
+            print(&out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -171,7 +171,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli, &[])?;
             return serve::healthcheck(&config, url.as_deref()).await;
         }
-        Command::Inspect { command } => return inspect::inspect(command),
+        Command::Inspect { command } => {
+            return inspect::inspect(command, || load_config(&cli, &[]))
+        }
         Command::Keys { command } => {
             let config = load_config(&cli, &[])?;
             let db = open_db(&config).await?;

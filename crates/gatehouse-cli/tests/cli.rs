@@ -242,3 +242,47 @@ fn inspect_prints_what_the_checks_see() {
     assert_eq!(json["match"], false);
     assert!(json["why"].as_str().unwrap().contains("differs"));
 }
+
+#[test]
+fn inspect_ip_geolocates_and_names_the_rule() {
+    use gatehouse_checks::geoip::testing::build;
+    use maxminddb_writer::metadata::IpVersion;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("geo.mmdb");
+    let bytes = build(
+        IpVersion::V6,
+        &[(
+            "203.0.113.0/24",
+            serde_json::json!({"country": {"iso_code": "RU"},
+                               "subdivisions": [{"iso_code": "MOW"}]}),
+        )],
+    );
+    std::fs::write(&db, bytes).unwrap();
+    let db = db.to_str().unwrap();
+    let out = gatehouse(
+        dir.path(),
+        &["inspect", "ip", "--database", db, "203.0.113.5"],
+        &[("GATEHOUSE_BLOCKED_COUNTRIES", "RU")],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["country"], "RU");
+    assert_eq!(json["subdivision"], "RU-MOW");
+    assert_eq!(json["rule"], "registration.ip.blocked:RU");
+    let unknown = gatehouse(
+        dir.path(),
+        &["inspect", "ip", "--database", db, "10.0.0.1"],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&unknown.stdout).unwrap();
+    assert_eq!(json["country"], serde_json::Value::Null);
+    assert_eq!(json["rule"], "default.allow");
+    let bad = gatehouse(
+        dir.path(),
+        &["inspect", "ip", "--database", db, "not-an-ip"],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let no_db = gatehouse(dir.path(), &["inspect", "ip", "203.0.113.5"], &[]);
+    assert_eq!(no_db.status.code(), Some(1));
+}

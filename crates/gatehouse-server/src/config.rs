@@ -39,6 +39,18 @@ pub struct Config {
     pub accounts: Accounts,
     pub kyc: Kyc,
     pub documents: Documents,
+    /// MaxMind-format database (GeoIP2/GeoLite2 Country or City, DB-IP) for IP geolocation;
+    /// reloaded when the file changes. Empty: no geolocation.
+    pub geoip_database: String,
+    /// A database built longer ago than this is reported as stale (readyz, metrics, log).
+    pub geoip_max_age_days: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (CIDRs or addresses).
+    pub trusted_proxies: Vec<String>,
+    /// Quick set-up: alpha-2 codes refused at registration and login (by IP) and at
+    /// verification (by residence and nationality). Added to `region`.
+    pub blocked_countries: Vec<String>,
+    /// The full region policy; see `gatehouse_core::region` for the rule order.
+    pub region: gatehouse_core::region::RegionPolicy,
     pub log: Log,
 }
 
@@ -122,6 +134,11 @@ impl Default for Config {
             accounts: Accounts::default(),
             kyc: Kyc::default(),
             documents: Documents::default(),
+            geoip_database: String::new(),
+            geoip_max_age_days: 45,
+            trusted_proxies: Vec::new(),
+            blocked_countries: Vec::new(),
+            region: gatehouse_core::region::RegionPolicy::default(),
             log: Log::default(),
         }
     }

@@ -50,14 +50,15 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("idempotency key invalid")]
     IdempotencyKeyInvalid,
-    #[error("request in progress")]
-    RequestInProgress,
     #[error("application changed")]
     ApplicationChanged,
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("service unavailable")]
     Unavailable,
+    /// The service is not offered where the request comes from. Never suggests a way around.
+    #[error("region restricted")]
+    RegionRestricted,
     /// Anything unexpected. The text goes to the log only, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -105,10 +106,10 @@ impl ApiError {
             SubmissionCooldown { .. } => (StatusCode::TOO_MANY_REQUESTS, "submission_cooldown"),
             IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
             IdempotencyKeyInvalid => (StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
-            RequestInProgress => (StatusCode::CONFLICT, "request_in_progress"),
             ApplicationChanged => (StatusCode::CONFLICT, "application_changed"),
             PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
+            RegionRestricted => (StatusCode::FORBIDDEN, "region_restricted"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -277,10 +278,10 @@ mod tests {
             },
             ApiError::IdempotencyKeyReused,
             ApiError::IdempotencyKeyInvalid,
-            ApiError::RequestInProgress,
             ApiError::ApplicationChanged,
             ApiError::PayloadTooLarge,
             ApiError::Unavailable,
+            ApiError::RegionRestricted,
             ApiError::Internal(String::new()),
         ];
         let codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

@@ -2,10 +2,12 @@
 
 pub mod auth;
 mod body;
+pub mod client_ip;
 pub mod config;
 pub mod error;
 mod lang;
 pub mod metrics;
+pub mod region;
 pub mod routes;
 pub mod service;
 pub mod state;
@@ -18,8 +20,17 @@ use tokio::net::TcpListener;
 pub use config::Config;
 pub use state::AppState;
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Store(#[from] gatehouse_store::StoreError),
+    #[error("{0}")]
+    Config(String),
+}
+
 /// Connects to the database (migrating it) and the file store named by the configuration.
-pub async fn open(config: Config) -> Result<AppState, gatehouse_store::StoreError> {
+pub async fn open(config: Config) -> Result<AppState, OpenError> {
     let db = Db::connect(&config.database_url(), config.database_max_connections).await?;
     let applied = db.migrate().await?;
     if !applied.is_empty() {
@@ -31,7 +42,14 @@ pub async fn open(config: Config) -> Result<AppState, gatehouse_store::StoreErro
         storage = files.description(),
         "storage ready"
     );
-    Ok(AppState::new(config, db, files))
+    let max_age = config.geoip_max_age_days;
+    let state = AppState::new(config, db, files).map_err(OpenError::Config)?;
+    if let Some(status) = state.region().geoip.status(max_age) {
+        if status.stale {
+            tracing::warn!(built_at = %status.built_at, age_days = status.age_days, "GeoIP database is stale");
+        }
+    }
+    Ok(state)
 }
 
 /// Serves until `shutdown` completes, then finishes in-flight requests.
@@ -40,8 +58,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let reload = state.clone();
+    let reloader = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            let r = reload.clone();
+            let _ = tokio::task::spawn_blocking(move || r.region().geoip.reload_if_changed()).await;
+        }
+    });
     let app = routes::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    reloader.abort();
+    served
 }

@@ -8,6 +8,7 @@ use gatehouse_store::{Db, FileStore};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::region::RegionGuard;
 use crate::throttle::LoginThrottle;
 
 /// Cheap to clone; everything lives behind one `Arc`.
@@ -24,19 +25,23 @@ struct Inner {
     check_settings: CheckSettings,
     metrics: Metrics,
     throttle: LoginThrottle,
+    region: RegionGuard,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, files: FileStore) -> Self {
+    /// Fails when the region set-up is unusable (bad CIDRs, an unreadable GeoIP database).
+    pub fn new(config: Config, db: Db, files: FileStore) -> Result<Self, String> {
+        let region = RegionGuard::from_config(&config)?;
         let check_settings = CheckSettings {
             min_age: config.kyc.min_age,
             document_policy: config.documents.rules.clone(),
+            region_policy: region.policy.clone(),
         };
         let throttle = LoginThrottle::new(
             config.accounts.login_max_failures,
             std::time::Duration::from_secs(config.accounts.login_lockout_seconds),
         );
-        Self {
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 db,
@@ -45,8 +50,13 @@ impl AppState {
                 check_settings,
                 metrics: Metrics::default(),
                 throttle,
+                region,
             }),
-        }
+        })
+    }
+
+    pub fn region(&self) -> &RegionGuard {
+        &self.inner.region
     }
 
     pub fn config(&self) -> &Config {

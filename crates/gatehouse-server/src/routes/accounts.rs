@@ -7,6 +7,7 @@ use axum::Json;
 use crate::auth::Applicant;
 use crate::body::{typed, JsonBody};
 use crate::error::{ApiError, Problem};
+use crate::region::ClientIp;
 use crate::service::accounts::{self, LoginRequest, RegisterRequest};
 use crate::state::AppState;
 use crate::views::{AccountView, SessionView};
@@ -16,14 +17,16 @@ use crate::views::{AccountView, SessionView};
     request_body = RegisterRequest,
     responses(
         (status = 201, body = AccountView),
+        (status = 403, description = "region_restricted", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "account_exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "validation_failed", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
-    let account = accounts::register(&state, typed(body)?).await?;
+    let account = accounts::register(&state, ip, typed(body)?).await?;
     Ok((StatusCode::CREATED, Json(account.into())))
 }
 
@@ -33,13 +36,15 @@ pub async fn register(
     responses(
         (status = 201, body = SessionView),
         (status = 401, description = "invalid_credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "region_restricted", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "too_many_login_attempts", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let session = accounts::login(&state, typed(body)?).await?;
+    let session = accounts::login(&state, ip, typed(body)?).await?;
     Ok((
         StatusCode::CREATED,
         Json(SessionView {

@@ -11,6 +11,7 @@ use crate::auth::Applicant;
 use crate::body::{body_error, JsonBody};
 use crate::error::{ApiError, Problem};
 use crate::lang::RequestLang;
+use crate::region::ClientIp;
 use crate::service::applications;
 use crate::state::AppState;
 use crate::views::{ApplicationBody, ApplicationView, AttemptList, AttemptView, FileView};
@@ -147,6 +148,7 @@ pub async fn submit(
     State(state): State<AppState>,
     applicant: Applicant,
     RequestLang(lang): RequestLang,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -155,7 +157,7 @@ pub async fn submit(
         .map(|v| v.to_str().map_err(|_| ApiError::IdempotencyKeyInvalid))
         .transpose()?;
     let key = applications::idempotency_key(raw_key)?;
-    let done = applications::submit(&state, applicant.account_id, &id, key, lang).await?;
+    let done = applications::submit(&state, applicant.account_id, &id, key, ip, lang).await?;
     let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
     Ok((
         status,

@@ -23,6 +23,9 @@ pub struct Readiness {
     pub storage: &'static str,
     /// `sqlite` or `postgres`.
     pub database_backend: &'static str,
+    /// The IP geolocation database, when one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geoip: Option<crate::region::GeoIpStatus>,
 }
 
 /// Liveness: the process is up.
@@ -58,6 +61,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         database: word(db_ok),
         storage: word(storage_ok),
         database_backend: state.db().backend().as_str(),
+        geoip: state
+            .region()
+            .geoip
+            .status(state.config().geoip_max_age_days),
     };
     let status = if db_ok && storage_ok {
         StatusCode::OK
@@ -71,12 +78,27 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    let mut text = state.metrics().render();
+    let max_age = state.config().geoip_max_age_days;
+    if let Some(geo) = state.region().geoip.status(max_age) {
+        let kind = geo.database_type.replace(['"', '\\'], "");
+        text.push_str(&format!(
+            "# HELP gatehouse_geoip_build_timestamp_seconds Build time of the GeoIP database.\n\
+             # TYPE gatehouse_geoip_build_timestamp_seconds gauge\n\
+             gatehouse_geoip_build_timestamp_seconds{{type=\"{kind}\"}} {}\n\
+             # HELP gatehouse_geoip_stale 1 when the GeoIP database is older than geoip_max_age_days.\n\
+             # TYPE gatehouse_geoip_stale gauge\n\
+             gatehouse_geoip_stale {}\n",
+            geo.built_at.timestamp(),
+            u8::from(geo.stale)
+        ));
+    }
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics().render(),
+        text,
     )
         .into_response()
 }

@@ -1,10 +1,13 @@
 //! Registration, sign-in and sign-out.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use gatehouse_core::account::{Email, Login, Phone, Token};
 use gatehouse_core::application::FieldError;
 use gatehouse_core::ids::AccountId;
 use gatehouse_core::password::check_new_password;
+use gatehouse_core::region::RegionContext;
 use gatehouse_core::Invalid;
 use gatehouse_store::models::Account;
 use gatehouse_store::repo::{AccountRepo, SessionRepo};
@@ -56,7 +59,12 @@ fn collect<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, Inval
 }
 
 /// Creates an account from a registration request.
-pub async fn register(state: &AppState, req: RegisterRequest) -> Result<Account, ApiError> {
+pub async fn register(
+    state: &AppState,
+    ip: IpAddr,
+    req: RegisterRequest,
+) -> Result<Account, ApiError> {
+    state.region().enforce(RegionContext::Registration, ip)?;
     let mut errors = Vec::new();
     let email = req
         .email
@@ -141,7 +149,12 @@ pub struct NewSession {
 }
 
 /// Signs in with an e-mail or phone and a password.
-pub async fn login(state: &AppState, req: LoginRequest) -> Result<NewSession, ApiError> {
+pub async fn login(
+    state: &AppState,
+    ip: IpAddr,
+    req: LoginRequest,
+) -> Result<NewSession, ApiError> {
+    state.region().enforce(RegionContext::Login, ip)?;
     // An unparseable login cannot match an account; answer like a wrong password.
     let login = Login::parse(&req.login).map(|l| l.to_string()).ok();
     let key = login

@@ -206,6 +206,7 @@ pub async fn submit(
     account_id: AccountId,
     id: &str,
     key: Option<String>,
+    ip: std::net::IpAddr,
     lang: Lang,
 ) -> Result<Submitted, ApiError> {
     let current = own(state, account_id, id).await?;
@@ -238,11 +239,15 @@ pub async fn submit(
             },
         );
     }
+    let client = state
+        .region()
+        .client_facts(gatehouse_core::region::RegionContext::Verification, ip);
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
         now,
         settings: state.check_settings(),
+        client: &client,
     });
     drop(files);
     let max_attempts = state.config().kyc.max_attempts;

@@ -58,7 +58,7 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     };
     adjust(&mut config);
     let store = FileStore::local(&files.path().join("files")).expect("file store");
-    let state = AppState::new(config.clone(), db.db.clone(), store);
+    let state = AppState::new(config.clone(), db.db.clone(), store).expect("state");
     let (base, server) = start(state).await;
     TestApp {
         base,
@@ -88,7 +88,7 @@ impl TestApp {
         self.server.abort();
         let db = Db::connect(&self.db.url, 2).await.unwrap();
         let store = FileStore::local(&self.files.path().join("files")).unwrap();
-        let state = AppState::new(self.config.clone(), db, store);
+        let state = AppState::new(self.config.clone(), db, store).expect("state");
         let (base, server) = start(state).await;
         self.base = base;
         self.server = server;

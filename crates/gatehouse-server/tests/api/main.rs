@@ -5,6 +5,7 @@ mod applications;
 mod helpers;
 mod identity;
 mod operators;
+mod region;
 mod robustness;
 
 /// Declares one test per backend for an `async fn(Backend)` of the same name.
