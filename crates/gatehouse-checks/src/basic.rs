@@ -182,6 +182,7 @@ mod tests {
             now,
             settings: &settings,
             client: &crate::ClientFacts::default(),
+            links: &[],
         })
     }
 

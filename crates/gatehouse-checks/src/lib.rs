@@ -10,6 +10,7 @@ pub mod basic;
 pub mod geoip;
 pub mod identity;
 pub mod idnum;
+pub mod links;
 pub mod mrz;
 pub mod names;
 pub mod pipeline;
@@ -73,6 +74,8 @@ pub struct CheckInput<'a> {
     pub now: DateTime<Utc>,
     pub settings: &'a CheckSettings,
     pub client: &'a ClientFacts,
+    /// Other accounts this one shares identifiers with (document, person, device, ...).
+    pub links: &'a [gatehouse_core::linkage::LinkFact],
 }
 
 impl CheckInput<'_> {

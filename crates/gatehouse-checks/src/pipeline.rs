@@ -4,6 +4,7 @@ use gatehouse_core::reasons::{Finding, ReasonDef};
 
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
 use crate::identity::IdentityConsistency;
+use crate::links::LinkedAccounts;
 use crate::policy::DocumentTypePolicy;
 use crate::region::RegionCheck;
 use crate::{Check, CheckInput};
@@ -27,6 +28,7 @@ impl Pipeline {
             Box::new(DocumentExpiry),
             Box::new(MinimumAge),
             Box::new(IdentityConsistency),
+            Box::new(LinkedAccounts),
         ])
     }
 

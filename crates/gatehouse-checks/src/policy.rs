@@ -76,6 +76,7 @@ mod tests {
                 now: Utc::now(),
                 settings: &settings,
                 client: &crate::ClientFacts::default(),
+                links: &[],
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

@@ -89,6 +89,7 @@ mod tests {
             now: Utc::now(),
             settings: &settings,
             client: &client,
+            links: &[],
         })
     }
 

@@ -34,6 +34,7 @@ pub mod country;
 pub mod decision;
 pub mod i18n;
 pub mod ids;
+pub mod linkage;
 pub mod password;
 pub mod person;
 pub mod policy;

@@ -51,6 +51,13 @@ pub struct Config {
     pub blocked_countries: Vec<String>,
     /// The full region policy; see `gatehouse_core::region` for the rule order.
     pub region: gatehouse_core::region::RegionPolicy,
+    /// Key for the identity graph's HMACs. Empty: a random key kept in
+    /// `<data_dir>/identity.key`, created on first start. Changing it unlinks every account.
+    pub identity_secret: Secret,
+    /// Two accounts using one IP address are linked only within this many minutes.
+    pub ip_link_window_minutes: u64,
+    /// Networks whose addresses never link accounts (carrier-grade NAT, office proxies).
+    pub shared_networks: Vec<String>,
     pub log: Log,
 }
 
@@ -139,6 +146,9 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             blocked_countries: Vec::new(),
             region: gatehouse_core::region::RegionPolicy::default(),
+            identity_secret: Secret::default(),
+            ip_link_window_minutes: 60,
+            shared_networks: Vec::new(),
             log: Log::default(),
         }
     }
@@ -189,6 +199,16 @@ impl Default for Log {
             level: "info".into(),
         }
     }
+}
+
+/// Creates a file only its owner can read; refuses to replace an existing one.
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(content.as_bytes())
 }
 
 /// Variables with the `GATEHOUSE_` prefix that are not configuration keys but are still ours.
@@ -368,6 +388,29 @@ impl Config {
         let folder = self.data_dir.join("files");
         let absolute = std::path::absolute(&folder).unwrap_or(folder);
         format!("file://{}", absolute.display())
+    }
+
+    /// The identity graph's key: configured, or kept in the data folder (created once).
+    pub fn identity_key(&self) -> Result<Secret, String> {
+        if !self.identity_secret.0.is_empty() {
+            return Ok(self.identity_secret.clone());
+        }
+        let path = self.data_dir.join("identity.key");
+        match std::fs::read_to_string(&path) {
+            Ok(key) if !key.trim().is_empty() => return Ok(Secret(key.trim().to_owned())),
+            Ok(_) => return Err(format!("{} is empty", path.display())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("cannot read {}: {e}", path.display()))
+            }
+            Err(_) => {}
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
+        let mut bytes = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+        let key = hex::encode(bytes);
+        write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(Secret(key))
     }
 
     pub fn s3_options(&self) -> gatehouse_store::objects::S3Options {

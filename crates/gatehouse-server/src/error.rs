@@ -59,6 +59,9 @@ pub enum ApiError {
     /// The service is not offered where the request comes from. Never suggests a way around.
     #[error("region restricted")]
     RegionRestricted,
+    /// Banned or closed: correct password, but no sessions.
+    #[error("account disabled")]
+    AccountDisabled,
     /// Anything unexpected. The text goes to the log only, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -110,6 +113,7 @@ impl ApiError {
             PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
             RegionRestricted => (StatusCode::FORBIDDEN, "region_restricted"),
+            AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -282,6 +286,7 @@ mod tests {
             ApiError::PayloadTooLarge,
             ApiError::Unavailable,
             ApiError::RegionRestricted,
+            ApiError::AccountDisabled,
             ApiError::Internal(String::new()),
         ];
         let codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

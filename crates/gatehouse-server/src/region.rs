@@ -284,3 +284,37 @@ mod tests {
         assert!(GeoIp::open(Some(dir.path().join("missing.mmdb"))).is_err());
     }
 }
+
+/// The app's device id from `X-Device-Id`, when sent: 1 to 128 printable ASCII characters.
+#[derive(Debug, Clone)]
+pub struct DeviceId(pub Option<String>);
+
+impl DeviceId {
+    pub fn parse(value: &str) -> Result<String, ApiError> {
+        let v = value.trim();
+        if v.is_empty() || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::field(
+                "X-Device-Id",
+                "invalid_device_id",
+                "must be 1 to 128 printable ASCII characters",
+            ));
+        }
+        Ok(v.to_owned())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        match parts.headers.get("x-device-id") {
+            None => Ok(DeviceId(None)),
+            Some(v) => {
+                let text = v.to_str().map_err(|_| {
+                    ApiError::field("X-Device-Id", "invalid_device_id", "must be ASCII")
+                })?;
+                Ok(DeviceId(Some(DeviceId::parse(text)?)))
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@ use gatehouse_store::{Db, FileStore};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::region::RegionGuard;
+use crate::service::linkage::IdentityHasher;
 use crate::throttle::LoginThrottle;
 
 /// Cheap to clone; everything lives behind one `Arc`.
@@ -26,12 +27,20 @@ struct Inner {
     metrics: Metrics,
     throttle: LoginThrottle,
     region: RegionGuard,
+    identity: IdentityHasher,
 }
 
 impl AppState {
     /// Fails when the region set-up is unusable (bad CIDRs, an unreadable GeoIP database).
     pub fn new(config: Config, db: Db, files: FileStore) -> Result<Self, String> {
         let region = RegionGuard::from_config(&config)?;
+        let shared = crate::client_ip::parse_cidrs(&config.shared_networks)
+            .map_err(|e| format!("shared_networks: {e}"))?;
+        let identity = IdentityHasher::new(
+            config.identity_key()?,
+            config.ip_link_window_minutes,
+            shared,
+        );
         let check_settings = CheckSettings {
             min_age: config.kyc.min_age,
             document_policy: config.documents.rules.clone(),
@@ -51,8 +60,13 @@ impl AppState {
                 metrics: Metrics::default(),
                 throttle,
                 region,
+                identity,
             }),
         })
+    }
+
+    pub fn identity(&self) -> &IdentityHasher {
+        &self.inner.identity
     }
 
     pub fn region(&self) -> &RegionGuard {

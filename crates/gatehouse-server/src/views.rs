@@ -147,7 +147,11 @@ impl ReasonView {
             message: text.as_ref().map(|t| t.message.clone()).unwrap_or_default(),
             fix: text.map(|t| t.fix).unwrap_or_default(),
             field: finding.field.clone(),
-            evidence: finding.evidence.clone(),
+            // A reason for review (a linked account, a sanctions hit) is the reviewers' to
+            // see in detail; the applicant gets only its neutral text.
+            evidence: (finding.nature != Nature::Manual)
+                .then(|| finding.evidence.clone())
+                .flatten(),
         }
     }
 }

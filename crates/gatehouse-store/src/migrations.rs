@@ -13,12 +13,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_identity_graph",
+        sqlite: include_str!("../migrations/sqlite/0002_identity_graph.sql"),
+        postgres: include_str!("../migrations/postgres/0002_identity_graph.sql"),
+    },
+];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {
     let mut conn = db.pool.acquire().await?;

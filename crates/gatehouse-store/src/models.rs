@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use gatehouse_core::application::{ApplicationData, ApplicationStatus, Slot};
 use gatehouse_core::decision::Decision;
 use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId, AttemptId, FileId};
+use gatehouse_core::linkage::{AccountStatus, IdentifierKind};
 use serde::{Deserialize, Serialize};
 
 /// An applicant account. The password hash is kept apart, in [`Credentials`].
@@ -19,6 +20,38 @@ pub struct Account {
     pub risk_disclosure_version: Option<String>,
     pub referral_code: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub status: AccountStatus,
+}
+
+/// One change of an account's status: who, why, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusChange {
+    pub status: AccountStatus,
+    pub reason: String,
+    /// The operator key (or user) that made the change.
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An identifier of an account, as stored: keyed hash and masked form, never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identifier {
+    pub kind: IdentifierKind,
+    /// HMAC of the kind and normalised value under the server's identity secret.
+    pub hash: String,
+    pub masked: String,
+}
+
+/// Another account sharing an identifier with the one asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub account_id: AccountId,
+    pub status: AccountStatus,
+    pub kind: IdentifierKind,
+    pub masked: String,
+    /// When each side last used the identifier (IP links depend on it).
+    pub mine_seen: DateTime<Utc>,
+    pub theirs_seen: DateTime<Utc>,
 }
 
 /// An account with its password hash, for sign-in only.

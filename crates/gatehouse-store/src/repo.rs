@@ -7,7 +7,8 @@ use gatehouse_core::application::{ApplicationData, ApplicationStatus};
 use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
 
 use crate::models::{
-    Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse,
+    Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse, Identifier,
+    Link, StatusChange,
 };
 use crate::StoreError;
 
@@ -22,6 +23,28 @@ pub trait AccountRepo: Send + Sync {
     async fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError>;
     /// Looks an account up by its normalised e-mail or E.164 phone.
     async fn credentials_by_login(&self, login: &str) -> Result<Option<Credentials>, StoreError>;
+    /// Sets the status and records who and why, in one transaction; `NotFound` if no account.
+    async fn set_account_status(
+        &self,
+        id: AccountId,
+        change: &StatusChange,
+    ) -> Result<Account, StoreError>;
+    /// Oldest first.
+    async fn status_history(&self, id: AccountId) -> Result<Vec<StatusChange>, StoreError>;
+}
+
+#[async_trait]
+pub trait IdentityRepo: Send + Sync {
+    /// Adds the account's identifiers, or refreshes when they were last seen.
+    async fn record_identifiers(
+        &self,
+        account_id: AccountId,
+        identifiers: &[Identifier],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Every (other account, identifier) pair sharing one of this account's identifiers, at
+    /// most `limit`.
+    async fn links(&self, account_id: AccountId, limit: u32) -> Result<Vec<Link>, StoreError>;
 }
 
 #[async_trait]
@@ -40,6 +63,8 @@ pub trait SessionRepo: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<AccountId>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of an account (after it is banned or closed).
+    async fn delete_sessions_of(&self, account_id: AccountId) -> Result<u64, StoreError>;
     /// Removes expired sessions; returns how many.
     async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 }
@@ -108,5 +133,5 @@ pub trait ApplicationRepo: Send + Sync {
 }
 
 /// Everything the server needs from storage, as one object.
-pub trait Repos: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo {}
-impl<T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo> Repos for T {}
+pub trait Repos: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo {}
+impl<T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo> Repos for T {}

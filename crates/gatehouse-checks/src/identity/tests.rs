@@ -28,6 +28,7 @@ fn run(body: Value) -> Vec<Finding> {
         now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
         settings: &CheckSettings::default(),
         client: &crate::ClientFacts::default(),
+        links: &[],
     })
 }
 

@@ -7,7 +7,7 @@ use axum::Json;
 use crate::auth::Applicant;
 use crate::body::{typed, JsonBody};
 use crate::error::{ApiError, Problem};
-use crate::region::ClientIp;
+use crate::region::{ClientIp, DeviceId};
 use crate::service::accounts::{self, LoginRequest, RegisterRequest};
 use crate::state::AppState;
 use crate::views::{AccountView, SessionView};
@@ -24,9 +24,10 @@ use crate::views::{AccountView, SessionView};
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    DeviceId(device): DeviceId,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
-    let account = accounts::register(&state, ip, typed(body)?).await?;
+    let account = accounts::register(&state, ip, device, typed(body)?).await?;
     Ok((StatusCode::CREATED, Json(account.into())))
 }
 
@@ -36,15 +37,16 @@ pub async fn register(
     responses(
         (status = 201, body = SessionView),
         (status = 401, description = "invalid_credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "region_restricted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "region_restricted or account_disabled", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "too_many_login_attempts", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    DeviceId(device): DeviceId,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let session = accounts::login(&state, ip, typed(body)?).await?;
+    let session = accounts::login(&state, ip, device, typed(body)?).await?;
     Ok((
         StatusCode::CREATED,
         Json(SessionView {

@@ -11,8 +11,8 @@ use crate::auth::Applicant;
 use crate::body::{body_error, JsonBody};
 use crate::error::{ApiError, Problem};
 use crate::lang::RequestLang;
-use crate::region::ClientIp;
-use crate::service::applications;
+use crate::region::{ClientIp, DeviceId};
+use crate::service::applications::{self, Submission};
 use crate::state::AppState;
 use crate::views::{ApplicationBody, ApplicationView, AttemptList, AttemptView, FileView};
 
@@ -149,6 +149,7 @@ pub async fn submit(
     applicant: Applicant,
     RequestLang(lang): RequestLang,
     ClientIp(ip): ClientIp,
+    DeviceId(device): DeviceId,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -157,7 +158,18 @@ pub async fn submit(
         .map(|v| v.to_str().map_err(|_| ApiError::IdempotencyKeyInvalid))
         .transpose()?;
     let key = applications::idempotency_key(raw_key)?;
-    let done = applications::submit(&state, applicant.account_id, &id, key, ip, lang).await?;
+    let done = applications::submit(
+        &state,
+        applicant.account_id,
+        &id,
+        Submission {
+            key,
+            ip,
+            device,
+            lang,
+        },
+    )
+    .await?;
     let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
     Ok((
         status,

@@ -87,6 +87,9 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(admin::application))
         .routes(routes!(admin::list_keys))
         .routes(routes!(admin::revoke_key))
+        .routes(routes!(admin::account))
+        .routes(routes!(admin::set_status))
+        .routes(routes!(admin::links))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_json_bytes).unwrap_or(usize::MAX),
         ))

@@ -17,7 +17,10 @@ use utoipa::ToSchema;
 
 use crate::auth::{hash_password, new_session_token, token_hash, verify_password, DUMMY_HASH};
 use crate::error::ApiError;
+use crate::region::DeviceId;
+use crate::service::linkage;
 use crate::state::AppState;
+use gatehouse_core::linkage::AccountStatus;
 
 /// `POST /v1/accounts` body.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -35,6 +38,8 @@ pub struct RegisterRequest {
     pub risk_disclosure_version: Option<String>,
     /// The referral code or link code the applicant came with.
     pub referral_code: Option<String>,
+    /// The app's device id, if it sends it in the body rather than in `X-Device-Id`.
+    pub device_id: Option<String>,
 }
 
 /// `POST /v1/sessions` body.
@@ -62,6 +67,7 @@ fn collect<T>(errors: &mut Vec<FieldError>, field: &str, result: Result<T, Inval
 pub async fn register(
     state: &AppState,
     ip: IpAddr,
+    device: Option<String>,
     req: RegisterRequest,
 ) -> Result<Account, ApiError> {
     state.region().enforce(RegionContext::Registration, ip)?;
@@ -109,6 +115,19 @@ pub async fn register(
         .risk_disclosure_version
         .as_deref()
         .and_then(|v| collect(&mut errors, "risk_disclosure_version", Token::parse(v)));
+    let device = match (&req.device_id, device) {
+        (Some(d), _) => collect(
+            &mut errors,
+            "device_id",
+            DeviceId::parse(d).map_err(|_| {
+                Invalid::new(
+                    "invalid_device_id",
+                    "must be 1 to 128 printable ASCII characters",
+                )
+            }),
+        ),
+        (None, header) => header,
+    };
     let referral = req
         .referral_code
         .as_deref()
@@ -131,10 +150,24 @@ pub async fn register(
         risk_disclosure_version: risk.map(String::from),
         referral_code: referral.map(String::from),
         created_at: now,
+        status: AccountStatus::Active,
     };
     match state.db().create_account(&account, &hash).await {
         Ok(()) => {
-            tracing::info!(account_id = %account.id, "account registered");
+            let identifiers = state.identity().contact(
+                account.email.as_deref(),
+                account.phone.as_deref(),
+                device.as_deref(),
+                Some(ip),
+            );
+            let links = linkage::record_and_link(state, account.id, &identifiers, now).await?;
+            let adverse = links.iter().filter(|l| l.status.is_adverse()).count();
+            tracing::info!(
+                account_id = %account.id,
+                links = links.len(),
+                adverse_links = adverse,
+                "account registered"
+            );
             Ok(account)
         }
         Err(StoreError::Conflict(_)) => Err(ApiError::AccountExists),
@@ -152,6 +185,7 @@ pub struct NewSession {
 pub async fn login(
     state: &AppState,
     ip: IpAddr,
+    device: Option<String>,
     req: LoginRequest,
 ) -> Result<NewSession, ApiError> {
     state.region().enforce(RegionContext::Login, ip)?;
@@ -182,8 +216,16 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     state.throttle().record_success(&key);
+    // Only after the password: the status of an account is nobody else's business.
+    if !credentials.account.status.can_sign_in() {
+        return Err(ApiError::AccountDisabled);
+    }
     let token = new_session_token();
     let now = super::now();
+    let identifiers = state
+        .identity()
+        .contact(None, None, device.as_deref(), Some(ip));
+    linkage::record_and_link(state, credentials.account.id, &identifiers, now).await?;
     let ttl = i64::try_from(state.config().sessions.ttl_minutes).unwrap_or(i64::MAX / 120);
     let expires_at = now + Duration::minutes(ttl);
     state

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use super::{now, OPTIMISTIC_RETRIES};
 use crate::error::ApiError;
 use crate::service::files::{accepted_types, sniff};
+use crate::service::linkage;
 use crate::state::AppState;
 use crate::views::ApplicationView;
 
@@ -199,16 +200,28 @@ pub fn idempotency_key(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// What the submit request brings besides the application.
+pub struct Submission {
+    pub key: Option<String>,
+    pub ip: std::net::IpAddr,
+    pub device: Option<String>,
+    pub lang: Lang,
+}
+
 /// Runs the checks on the application as it is now, decides, and records the attempt and the
 /// decision in one transaction.
 pub async fn submit(
     state: &AppState,
     account_id: AccountId,
     id: &str,
-    key: Option<String>,
-    ip: std::net::IpAddr,
-    lang: Lang,
+    submission: Submission,
 ) -> Result<Submitted, ApiError> {
+    let Submission {
+        key,
+        ip,
+        device,
+        lang,
+    } = submission;
     let current = own(state, account_id, id).await?;
     let request_hash = hex::encode(Sha256::digest(format!("submit:{}", current.id)));
     if let Some(k) = &key {
@@ -242,12 +255,21 @@ pub async fn submit(
     let client = state
         .region()
         .client_facts(gatehouse_core::region::RegionContext::Verification, ip);
+    let mut identifiers = state.identity().application(&current.data);
+    identifiers.extend(
+        state
+            .identity()
+            .contact(None, None, device.as_deref(), Some(ip)),
+    );
+    let links = linkage::record_and_link(state, account_id, &identifiers, now).await?;
+    let link_facts = linkage::facts(&links);
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
         now,
         settings: state.check_settings(),
         client: &client,
+        links: &link_facts,
     });
     drop(files);
     let max_attempts = state.config().kyc.max_attempts;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod files;
+pub mod linkage;
 pub mod operators;
 
 use chrono::{DateTime, SubsecRound, Utc};

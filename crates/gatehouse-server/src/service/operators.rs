@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::application::ApplicationStatus;
-use gatehouse_core::ids::{ApiKeyId, ApplicationId};
-use gatehouse_store::models::{ApiKey, Application, Attempt, KeyScope};
-use gatehouse_store::repo::{ApiKeyRepo, ApplicationRepo};
+use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
+use gatehouse_core::linkage::AccountStatus;
+use gatehouse_store::models::{
+    Account, ApiKey, Application, Attempt, KeyScope, Link, StatusChange,
+};
+use gatehouse_store::repo::{AccountRepo, ApiKeyRepo, ApplicationRepo, IdentityRepo, SessionRepo};
 
 use crate::auth::{new_api_key, token_hash};
 use crate::error::ApiError;
@@ -91,4 +94,69 @@ pub async fn revoke_key(
 ) -> Result<(), ApiError> {
     let id: ApiKeyId = id.parse().map_err(|_| ApiError::NotFound)?;
     Ok(db.revoke_api_key(id, now).await?)
+}
+
+/// `POST /v1/admin/accounts/{id}/status` body.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// `active`, `restricted`, `banned` or `closed`.
+    pub status: String,
+    /// Why; kept in the account's history.
+    pub reason: String,
+}
+
+/// Changes an account's status, recording who and why. Banned and closed accounts lose their
+/// sessions at once.
+pub async fn set_status(
+    state: &AppState,
+    id: &str,
+    req: StatusRequest,
+    actor: String,
+) -> Result<(Account, Vec<StatusChange>), ApiError> {
+    let id: AccountId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let status = AccountStatus::parse(&req.status).ok_or_else(|| {
+        ApiError::field(
+            "status",
+            "invalid_status",
+            "must be active, restricted, banned or closed",
+        )
+    })?;
+    let reason = req.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::field(
+            "reason",
+            "invalid_reason",
+            "must be 1 to 1000 characters",
+        ));
+    }
+    let change = StatusChange {
+        status,
+        reason: reason.to_owned(),
+        actor,
+        at: crate::service::now(),
+    };
+    let account = state.db().set_account_status(id, &change).await?;
+    if !status.can_sign_in() {
+        state.db().delete_sessions_of(id).await?;
+    }
+    tracing::info!(account_id = %id, status = status.as_str(), actor = %change.actor, "account status changed");
+    let history = state.db().status_history(id).await?;
+    Ok((account, history))
+}
+
+/// An account and its status history.
+pub async fn account(state: &AppState, id: &str) -> Result<(Account, Vec<StatusChange>), ApiError> {
+    let id: AccountId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let account = state.db().account(id).await?.ok_or(ApiError::NotFound)?;
+    let history = state.db().status_history(id).await?;
+    Ok((account, history))
+}
+
+/// The accounts linked to one, by the identifiers that count now (see `linkage`).
+pub async fn links(state: &AppState, id: &str) -> Result<Vec<Link>, ApiError> {
+    let id: AccountId = id.parse().map_err(|_| ApiError::NotFound)?;
+    state.db().account(id).await?.ok_or(ApiError::NotFound)?;
+    let links = state.db().links(id, 1000).await?;
+    Ok(state.identity().relevant(links))
 }

@@ -346,7 +346,7 @@ async fn attempts_keep_the_files_they_were_decided_on(backend: Backend) {
         .await;
     assert_eq!(current.body["files"]["selfie"]["id"], replaced.body["id"]);
     // Both objects are in the store.
-    let count = walk(app.files.path()).len();
+    let count = walk(&app.files.path().join("files")).len();
     assert_eq!(count, 3, "front, first selfie, second selfie");
 }
 both_backends!(attempts_keep_the_files_they_were_decided_on);

@@ -4,6 +4,7 @@ mod accounts;
 mod applications;
 mod helpers;
 mod identity;
+mod links;
 mod operators;
 mod region;
 mod robustness;

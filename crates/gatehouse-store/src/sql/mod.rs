@@ -5,6 +5,7 @@
 mod accounts;
 mod api_keys;
 mod applications;
+mod identities;
 mod sessions;
 
 use std::str::FromStr;

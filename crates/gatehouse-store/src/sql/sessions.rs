@@ -55,6 +55,14 @@ impl SessionRepo for Db {
         Ok(())
     }
 
+    async fn delete_sessions_of(&self, account_id: AccountId) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(ts(now))

@@ -1,5 +1,6 @@
 use chrono::{Duration, Utc};
 use gatehouse_core::ids::{AccountId, ApiKeyId};
+use gatehouse_core::linkage::AccountStatus;
 use gatehouse_store::models::{Account, ApiKey, KeyScope};
 use gatehouse_store::repo::{AccountRepo, ApiKeyRepo, SessionRepo};
 use gatehouse_store::{Db, StoreError};
@@ -17,6 +18,7 @@ pub fn account(email: Option<&str>, phone: Option<&str>) -> Account {
         risk_disclosure_version: Some("rd-1".into()),
         referral_code: None,
         created_at: now,
+        status: AccountStatus::Active,
     }
 }
 
@@ -95,6 +97,14 @@ async fn sessions_expire_and_can_be_deleted(db: Db) {
     assert_eq!(db.purge_expired_sessions(now).await.unwrap(), 1);
     db.delete_session("live").await.unwrap();
     assert_eq!(db.session_account("live", now).await.unwrap(), None);
+    db.create_session("s1", a.id, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    db.create_session("s2", a.id, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(db.delete_sessions_of(a.id).await.unwrap(), 2);
+    assert_eq!(db.session_account("s2", now).await.unwrap(), None);
 }
 contract!(sessions, sessions_expire_and_can_be_deleted);
 

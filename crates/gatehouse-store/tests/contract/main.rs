@@ -2,6 +2,7 @@
 
 mod accounts;
 mod applications;
+mod identities;
 
 /// Declares one test per backend for an `async fn(Db)` body.
 #[macro_export]
