@@ -72,7 +72,10 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
     let dir = tempfile::tempdir().unwrap();
     let first = gatehouse(dir.path(), &["migrate"], &[]);
     assert!(first.status.success(), "{first:?}");
-    assert_eq!(stdout(&first), "applied 0001_init\n");
+    assert_eq!(
+        stdout(&first),
+        "applied 0001_init\napplied 0002_identity_graph\n"
+    );
     assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
     assert_eq!(
         stdout(&gatehouse(dir.path(), &["migrate"], &[])),
