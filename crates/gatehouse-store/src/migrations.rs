@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_identity_graph.sql"),
         postgres: include_str!("../migrations/postgres/0002_identity_graph.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_sanctions",
+        sqlite: include_str!("../migrations/sqlite/0003_sanctions.sql"),
+        postgres: include_str!("../migrations/postgres/0003_sanctions.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

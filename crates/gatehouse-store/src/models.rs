@@ -150,3 +150,47 @@ pub struct IdempotentResponse {
     pub status_code: u16,
     pub body: String,
 }
+
+/// One import of one sanctions source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SanctionsVersion {
+    pub id: String,
+    /// `ofac_sdn`, `ofac_cons`, `un`, `ftm:<dataset>`, ...
+    pub source: String,
+    /// `ofac-csv`, `un-xml` or `ftm`.
+    pub format: String,
+    /// Imported file names with their SHA-256, for provenance.
+    pub files: Vec<String>,
+    pub entity_count: u64,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// A background re-screening of approved applications after a list changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RescreenJob {
+    pub id: String,
+    /// The version ids the job screens against.
+    pub versions: Vec<String>,
+    /// `running` or `done`.
+    pub status: String,
+    /// The last application screened (applications are walked newest first by id).
+    pub cursor: Option<String>,
+    pub screened: u64,
+    pub hits: u64,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Possible sanctions hits on an approved applicant, for a reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SanctionsAlert {
+    pub id: String,
+    pub account_id: AccountId,
+    pub application_id: ApplicationId,
+    /// `rescreen:<job id>`.
+    pub origin: String,
+    pub hits: serde_json::Value,
+    /// `open` until a reviewer closes it.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}

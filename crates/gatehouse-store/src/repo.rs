@@ -8,7 +8,7 @@ use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
 
 use crate::models::{
     Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse, Identifier,
-    Link, StatusChange,
+    Link, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
 };
 use crate::StoreError;
 
@@ -132,6 +132,37 @@ pub trait ApplicationRepo: Send + Sync {
     ) -> Result<Option<IdempotentResponse>, StoreError>;
 }
 
+#[async_trait]
+pub trait SanctionsRepo: Send + Sync {
+    /// Stores a version and its entities (`(entity_id, JSON)`) in one transaction: a failed
+    /// import leaves nothing behind.
+    async fn import_version(
+        &self,
+        version: &SanctionsVersion,
+        entities: &[(String, String)],
+    ) -> Result<(), StoreError>;
+    /// The newest version of every source.
+    async fn current_versions(&self) -> Result<Vec<SanctionsVersion>, StoreError>;
+    /// The entities of a version, as stored JSON.
+    async fn version_entities(&self, version_id: &str) -> Result<Vec<String>, StoreError>;
+    async fn save_rescreen_job(&self, job: &RescreenJob) -> Result<(), StoreError>;
+    /// The newest job, if any.
+    async fn latest_rescreen_job(&self) -> Result<Option<RescreenJob>, StoreError>;
+    async fn add_sanctions_alert(&self, alert: &SanctionsAlert) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn sanctions_alerts(
+        &self,
+        status: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<SanctionsAlert>, StoreError>;
+}
+
 /// Everything the server needs from storage, as one object.
-pub trait Repos: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo {}
-impl<T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo> Repos for T {}
+pub trait Repos:
+    AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo + SanctionsRepo
+{
+}
+impl<T> Repos for T where
+    T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo + SanctionsRepo
+{
+}
