@@ -183,6 +183,7 @@ mod tests {
             settings: &settings,
             client: &crate::ClientFacts::default(),
             links: &[],
+            sanctions_hits: &[],
         })
     }
 

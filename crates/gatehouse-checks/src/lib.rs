@@ -16,6 +16,7 @@ pub mod names;
 pub mod pipeline;
 pub mod policy;
 pub mod region;
+pub mod sanctions;
 
 use std::collections::BTreeMap;
 
@@ -76,6 +77,9 @@ pub struct CheckInput<'a> {
     pub client: &'a ClientFacts,
     /// Other accounts this one shares identifiers with (document, person, device, ...).
     pub links: &'a [gatehouse_core::linkage::LinkFact],
+    /// Sanctions list entries whose names are close to the applicant's (already above the
+    /// configured threshold).
+    pub sanctions_hits: &'a [sanctions::matcher::Hit],
 }
 
 impl CheckInput<'_> {

@@ -90,6 +90,7 @@ mod tests {
                 settings: &CheckSettings::default(),
                 client: &ClientFacts::default(),
                 links,
+                sanctions_hits: &[],
             })
             .into_iter()
             .map(|f| f.code)

@@ -7,6 +7,7 @@ use crate::identity::IdentityConsistency;
 use crate::links::LinkedAccounts;
 use crate::policy::DocumentTypePolicy;
 use crate::region::RegionCheck;
+use crate::sanctions::check::SanctionsScreening;
 use crate::{Check, CheckInput};
 
 /// Runs checks in order and gathers their findings.
@@ -29,6 +30,7 @@ impl Pipeline {
             Box::new(MinimumAge),
             Box::new(IdentityConsistency),
             Box::new(LinkedAccounts),
+            Box::new(SanctionsScreening),
         ])
     }
 

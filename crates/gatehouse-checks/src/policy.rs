@@ -77,6 +77,7 @@ mod tests {
                 settings: &settings,
                 client: &crate::ClientFacts::default(),
                 links: &[],
+                sanctions_hits: &[],
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

@@ -90,6 +90,7 @@ mod tests {
             settings: &settings,
             client: &client,
             links: &[],
+            sanctions_hits: &[],
         })
     }
 

@@ -3,6 +3,7 @@
 
 mod inspect;
 mod keys;
+mod sanctions;
 mod serve;
 
 use std::path::PathBuf;
@@ -48,6 +49,11 @@ enum Command {
     Inspect {
         #[command(subcommand)]
         command: inspect::InspectCommand,
+    },
+    /// Sanctions lists: import versions, screen names.
+    Sanctions {
+        #[command(subcommand)]
+        command: sanctions::SanctionsCommand,
     },
     /// Operator API keys.
     Keys {
@@ -100,6 +106,13 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // A reader that stopped early (`| head`) is not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("gatehouse: {e:#}");
             ExitCode::FAILURE
@@ -173,6 +186,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Inspect { command } => {
             return inspect::inspect(command, || load_config(&cli, &[]))
+        }
+        Command::Sanctions { command } => {
+            let config = load_config(&cli, &[])?;
+            let db = open_db(&config).await?;
+            return sanctions::run(&db, config.sanctions.threshold, command).await;
         }
         Command::Keys { command } => {
             let config = load_config(&cli, &[])?;

@@ -74,7 +74,7 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
     assert!(first.status.success(), "{first:?}");
     assert_eq!(
         stdout(&first),
-        "applied 0001_init\napplied 0002_identity_graph\n"
+        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\n"
     );
     assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
     assert_eq!(
@@ -288,4 +288,82 @@ fn inspect_ip_geolocates_and_names_the_rule() {
     assert_eq!(bad.status.code(), Some(1));
     let no_db = gatehouse(dir.path(), &["inspect", "ip", "203.0.113.5"], &[]);
     assert_eq!(no_db.status.code(), Some(1));
+}
+
+#[test]
+fn sanctions_import_and_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.ftm.json");
+    std::fs::write(
+        &list,
+        "{\"id\":\"p1\",\"schema\":\"Person\",\"datasets\":[\"demo\"],\
+          \"properties\":{\"name\":[\"Ivan Petrovich Sidorov\"],\"birthDate\":[\"1970-03-04\"]}}\n\
+         {\"id\":\"c1\",\"schema\":\"Company\",\"datasets\":[\"demo\"],\
+          \"properties\":{\"name\":[\"Sidorov Trading LLC\"]}}\n",
+    )
+    .unwrap();
+    let list = list.to_str().unwrap();
+    let none = gatehouse(
+        dir.path(),
+        &["sanctions", "screen", "--name", "Ivan Sidorov"],
+        &[],
+    );
+    assert_eq!(none.status.code(), Some(1), "no list imported yet");
+    let imported = gatehouse(
+        dir.path(),
+        &["sanctions", "import", "--format", "ftm", list],
+        &[],
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    let line: serde_json::Value = serde_json::from_str(stdout(&imported).trim()).unwrap();
+    assert_eq!(line["entities"], 2);
+    assert_eq!(line["source"], "ftm:demo");
+
+    let out = gatehouse(
+        dir.path(),
+        &[
+            "sanctions",
+            "screen",
+            "--name",
+            "Ivan Sidorov",
+            "--dob",
+            "1970-03-04",
+        ],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["hits"][0]["entity_id"], "p1", "{json}");
+    assert_eq!(json["hits"][0]["list"], "ftm:demo");
+
+    let batch = dir.path().join("q.jsonl");
+    std::fs::write(
+        &batch,
+        "{\"name\":\"Ivan Sidorov\"}\n{\"name\":\"Nobody Known\"}\n",
+    )
+    .unwrap();
+    let out = gatehouse(
+        dir.path(),
+        &["sanctions", "screen", "--batch", batch.to_str().unwrap()],
+        &[],
+    );
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].contains("\"p1\""));
+    assert_eq!(lines[1], "{\"hits\":[]}");
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"id\":\"x\"\n").unwrap();
+    let failed = gatehouse(
+        dir.path(),
+        &[
+            "sanctions",
+            "import",
+            "--format",
+            "ftm",
+            broken.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("broken.json:1"));
 }

@@ -58,6 +58,7 @@ pub struct Config {
     pub ip_link_window_minutes: u64,
     /// Networks whose addresses never link accounts (carrier-grade NAT, office proxies).
     pub shared_networks: Vec<String>,
+    pub sanctions: SanctionsConfig,
     pub log: Log,
 }
 
@@ -120,6 +121,24 @@ pub struct Kyc {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct SanctionsConfig {
+    /// A hit from this score (0 to 1) sends the application to review.
+    pub threshold: f64,
+    /// How often the server looks for newly imported lists and re-screens, in seconds.
+    pub rescreen_interval_seconds: u64,
+}
+
+impl Default for SanctionsConfig {
+    fn default() -> Self {
+        Self {
+            threshold: gatehouse_checks::sanctions::matcher::DEFAULT_THRESHOLD,
+            rescreen_interval_seconds: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Log {
     /// `text` or `json`.
     pub format: String,
@@ -149,6 +168,7 @@ impl Default for Config {
             identity_secret: Secret::default(),
             ip_link_window_minutes: 60,
             shared_networks: Vec::new(),
+            sanctions: SanctionsConfig::default(),
             log: Log::default(),
         }
     }
@@ -348,6 +368,9 @@ impl Config {
                 self.listen
             )
         })?;
+        if !(0.0..=1.0).contains(&self.sanctions.threshold) {
+            return Err("sanctions.threshold must be between 0 and 1".into());
+        }
         if self.kyc.max_attempts == 0 {
             return Err("kyc.max_attempts must be at least 1".into());
         }

@@ -9,6 +9,7 @@ mod lang;
 pub mod metrics;
 pub mod region;
 pub mod routes;
+pub mod sanctions;
 pub mod service;
 pub mod state;
 mod throttle;
@@ -58,6 +59,33 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Err(e) = state.screening().refresh(state.db()).await {
+        tracing::warn!(error = %e, "sanctions lists not loaded");
+    }
+    let lists = state.clone();
+    let rescreener = tokio::spawn(async move {
+        let every = std::time::Duration::from_secs(
+            lists.config().sanctions.rescreen_interval_seconds.max(1),
+        );
+        loop {
+            tokio::time::sleep(every).await;
+            if let Err(e) = lists.screening().refresh(lists.db()).await {
+                tracing::warn!(error = %e, "sanctions refresh failed");
+                continue;
+            }
+            // One page at a time, so requests keep the database between pages.
+            loop {
+                match sanctions::rescreen_step(lists.db(), lists.screening()).await {
+                    Ok(true) => tokio::task::yield_now().await,
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sanctions re-screening step failed");
+                        break;
+                    }
+                }
+            }
+        }
+    });
     let reload = state.clone();
     let reloader = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
@@ -75,5 +103,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     reloader.abort();
+    rescreener.abort();
     served
 }

@@ -9,6 +9,7 @@ use gatehouse_store::{Db, FileStore};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::region::RegionGuard;
+use crate::sanctions::Screening;
 use crate::service::linkage::IdentityHasher;
 use crate::throttle::LoginThrottle;
 
@@ -28,12 +29,14 @@ struct Inner {
     throttle: LoginThrottle,
     region: RegionGuard,
     identity: IdentityHasher,
+    screening: Screening,
 }
 
 impl AppState {
     /// Fails when the region set-up is unusable (bad CIDRs, an unreadable GeoIP database).
     pub fn new(config: Config, db: Db, files: FileStore) -> Result<Self, String> {
         let region = RegionGuard::from_config(&config)?;
+        let config_threshold = config.sanctions.threshold;
         let shared = crate::client_ip::parse_cidrs(&config.shared_networks)
             .map_err(|e| format!("shared_networks: {e}"))?;
         let identity = IdentityHasher::new(
@@ -61,8 +64,15 @@ impl AppState {
                 throttle,
                 region,
                 identity,
+                screening: Screening::empty(config_threshold),
             }),
         })
+    }
+
+    /// The sanctions index (empty until the first refresh, which `serve` does before it
+    /// accepts requests).
+    pub fn screening(&self) -> &Screening {
+        &self.inner.screening
     }
 
     pub fn identity(&self) -> &IdentityHasher {

@@ -29,6 +29,7 @@ fn run(body: Value) -> Vec<Finding> {
         settings: &CheckSettings::default(),
         client: &crate::ClientFacts::default(),
         links: &[],
+        sanctions_hits: &[],
     })
 }
 

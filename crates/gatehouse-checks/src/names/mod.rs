@@ -32,6 +32,7 @@ mod score;
 use serde::{Deserialize, Serialize};
 
 pub use chinese::rare_characters;
+pub(crate) use chinese::{is_han, readings as pinyin_readings};
 pub use normalise::normalise;
 pub use score::MATCH_THRESHOLD;
 

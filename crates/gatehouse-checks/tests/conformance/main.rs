@@ -4,4 +4,5 @@
 mod geoip;
 mod idnum;
 mod mrz;
+mod sanctions;
 mod support;

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod applications;
 mod health;
+mod sanctions;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -90,6 +91,9 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(admin::account))
         .routes(routes!(admin::set_status))
         .routes(routes!(admin::links))
+        .routes(routes!(sanctions::screen))
+        .routes(routes!(sanctions::status))
+        .routes(routes!(sanctions::alerts))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_json_bytes).unwrap_or(usize::MAX),
         ))

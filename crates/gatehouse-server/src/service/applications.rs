@@ -263,6 +263,7 @@ pub async fn submit(
     );
     let links = linkage::record_and_link(state, account_id, &identifiers, now).await?;
     let link_facts = linkage::facts(&links);
+    let sanctions_hits = crate::sanctions::screen_applicant(state.screening(), &current.data);
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
@@ -270,6 +271,7 @@ pub async fn submit(
         settings: state.check_settings(),
         client: &client,
         links: &link_facts,
+        sanctions_hits: &sanctions_hits,
     });
     drop(files);
     let max_attempts = state.config().kyc.max_attempts;

@@ -8,6 +8,7 @@ mod links;
 mod operators;
 mod region;
 mod robustness;
+mod sanctions;
 
 /// Declares one test per backend for an `async fn(Backend)` of the same name.
 #[macro_export]

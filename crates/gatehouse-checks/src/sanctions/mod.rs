@@ -1,0 +1,5 @@
+//! Sanctions screening: list import and name matching.
+
+pub mod check;
+pub mod import;
+pub mod matcher;
