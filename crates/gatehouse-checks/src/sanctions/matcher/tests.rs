@@ -315,3 +315,31 @@ proptest! {
         }
     }
 }
+
+/// A word written together (ALZEYDI for AL-ZEYDI) that also has typo neighbours on the list
+/// must not become the only word candidates are looked up by: the join is invisible to the
+/// postings, so the right entity would be pruned before scoring, at the default threshold
+/// only. Found by bench/sanctions.py.
+#[test]
+fn joined_words_do_not_prune_their_own_entity() {
+    let mut entities = vec![
+        person("zeydi", "AL-ZEYDI, Issa"),
+        person("near", "ALZEYDA, Omar"),
+    ];
+    // Many holders of ISSA make it the costly token, the first to leave the essential set.
+    for i in 0..50 {
+        entities.push(person(
+            &format!("issa{i}"),
+            &format!("ISSA, Person{i} Filler{i}"),
+        ));
+    }
+    let ix = Index::build(entities);
+    for threshold in [0.3, 0.5, DEFAULT_THRESHOLD, 0.9] {
+        let hits = ix.screen(&query("Issa Alzeydi"), threshold, 5);
+        assert_eq!(
+            hits.first().map(|h| h.entity_id.as_str()),
+            Some("zeydi"),
+            "threshold {threshold}: {hits:#?}"
+        );
+    }
+}

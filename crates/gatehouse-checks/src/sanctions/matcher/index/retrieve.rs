@@ -33,11 +33,13 @@ impl Index {
                         .sum()
                 })
         };
-        // Initials, and unknown tokens that may be two list tokens run together (BINLADIN),
-        // match names the postings cannot find: they are never essential.
+        // Initials, and tokens that may be two list tokens run together (BINLADIN), match
+        // names the postings cannot find: they are never essential. That holds even when the
+        // token also has neighbours of its own on the list (ALZEYDI near ALZEYDA): the joined
+        // reading (AL ZEYDI) is still invisible to the postings.
         let findable = |i: usize| {
             let text = p.tokens[i].text();
-            text.chars().count() > 1 && (cost(i) > 0 || !self.vocab.splits(text))
+            text.chars().count() > 1 && !self.vocab.splits(text)
         };
         let mut essential: Vec<usize> = (0..n).filter(|i| findable(*i)).collect();
         essential.sort_by_key(|i| std::cmp::Reverse(cost(*i)));
