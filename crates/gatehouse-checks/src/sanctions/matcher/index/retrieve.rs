@@ -33,18 +33,25 @@ impl Index {
                         .sum()
                 })
         };
-        // Initials, and tokens that may be two list tokens run together (BINLADIN), match
-        // names the postings cannot find: they are never essential. That holds even when the
-        // token also has neighbours of its own on the list (ALZEYDI near ALZEYDA): the joined
-        // reading (AL ZEYDI) is still invisible to the postings.
+        // Initials, and unknown tokens that may be two list tokens run together (BINLADIN),
+        // match names the postings cannot find: they are never essential.
         let findable = |i: usize| {
             let text = p.tokens[i].text();
-            text.chars().count() > 1 && !self.vocab.splits(text)
+            text.chars().count() > 1 && (cost(i) > 0 || !self.vocab.splits(text))
         };
+        // A token with neighbours of its own may still be two list tokens run together
+        // (ALZEYDI near ALZEYDA, and AL ZEYDI): the joined reading is invisible to the
+        // postings, so such a token must never be the only one candidates are found by.
+        let plain = |i: usize| !self.vocab.splits(p.tokens[i].text());
         let mut essential: Vec<usize> = (0..n).filter(|i| findable(*i)).collect();
         essential.sort_by_key(|i| std::cmp::Reverse(cost(*i)));
         let mut k = 0;
         while k < essential.len() && essential.len() > 1 {
+            let rest_plain = (essential.iter().enumerate()).any(|(j, i)| j != k && plain(*i));
+            if !rest_plain {
+                k += 1;
+                continue;
+            }
             let kept: f32 = (essential.iter().enumerate())
                 .filter(|(j, _)| *j != k)
                 .map(|(_, i)| p.weights[*i])
@@ -60,19 +67,23 @@ impl Index {
         let found_mask = (0..n)
             .filter(|i| findable(*i))
             .fold(0u32, |m, i| m | (1 << i));
-        // Tokens the postings cannot find are assumed matched.
+        // Tokens the postings cannot find, and tokens that may be list tokens run together,
+        // are assumed matched.
+        let free_mask = (0..n)
+            .filter(|i| found_mask & (1 << i) == 0 || !plain(*i))
+            .fold(0u32, |m, i| m | (1 << i));
         let free_weight: f32 = (0..n)
-            .filter(|i| found_mask & (1 << i) == 0)
+            .filter(|i| free_mask & (1 << i) != 0)
             .map(|i| p.weights[i])
             .sum();
-        let free_count = n as u32 - found_mask.count_ones();
+        let free_count = free_mask.count_ones();
         MASKS.with_borrow_mut(|masks| {
             masks.resize(self.names(), 0);
             let mut touched = Vec::new();
             self.mark(p, e_mask, masks, Some(&mut touched));
             self.mark(p, found_mask & !e_mask, masks, None);
             touched.retain(|name| {
-                let m = std::mem::take(&mut masks[*name as usize]);
+                let m = std::mem::take(&mut masks[*name as usize]) & !free_mask;
                 let held: f32 = (0..n)
                     .filter(|i| m & (1 << i) != 0)
                     .map(|i| p.weights[i])
