@@ -39,13 +39,15 @@ impl IdentityRepo for Db {
 
     async fn links(&self, account_id: AccountId, limit: u32) -> Result<Vec<Link>, StoreError> {
         // Both sides are found through the (hash, account_id) primary key: this account's
-        // identifiers by the account index, then every other holder of each hash.
+        // identifiers by the account index, then every other holder of each hash. The status
+        // is a correlated subquery, not a join: with one very common hash (a shared IP) the
+        // planner would otherwise merge-join all of `accounts` (bench/README.md).
         let rows = sqlx::query(&format!(
-            "SELECT o.account_id, o.kind, o.masked, a.status, \
+            "SELECT o.account_id, o.kind, o.masked, \
+                    (SELECT a.status FROM accounts a WHERE a.id = o.account_id) AS status, \
                     m.last_seen AS mine_seen, o.last_seen AS theirs_seen \
              FROM identifiers m \
              JOIN identifiers o ON o.hash = m.hash AND o.account_id <> m.account_id \
-             JOIN accounts a ON a.id = o.account_id \
              WHERE m.account_id = $1 \
              ORDER BY o.account_id, o.kind LIMIT {}",
             limit.clamp(1, 10_000)
