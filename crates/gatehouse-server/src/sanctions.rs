@@ -412,13 +412,9 @@ pub async fn rescreen_step(db: &Db, screening: &Screening) -> Result<bool, ApiEr
 }
 
 /// A hit as the API and the CLI print it.
+/// The score is rounded to three decimals for reading.
 pub fn hit_json(h: &Hit) -> serde_json::Value {
-    serde_json::json!({
-        "list": h.list,
-        "entity_id": h.entity_id,
-        "name": h.name,
-        "matched_name": h.matched_name,
-        "score": (h.score * 1000.0).round() / 1000.0,
-        "explanation": h.explanation,
-    })
+    let mut report = h.report();
+    report["score"] = serde_json::Value::from((h.score * 1000.0).round() / 1000.0);
+    report
 }

@@ -24,16 +24,7 @@ impl Check for SanctionsScreening {
         if input.sanctions_hits.is_empty() {
             return Vec::new();
         }
-        let hits: Vec<_> = input
-            .sanctions_hits
-            .iter()
-            .map(|h| {
-                json!({
-                    "list": h.list, "entity_id": h.entity_id, "name": h.name,
-                    "matched_name": h.matched_name, "score": h.score, "explanation": h.explanation,
-                })
-            })
-            .collect();
+        let hits: Vec<_> = input.sanctions_hits.iter().map(|h| h.report()).collect();
         vec![SANCTIONS_POSSIBLE_MATCH
             .finding()
             .with_evidence(json!({ "hits": hits }))]

@@ -77,5 +77,20 @@ pub struct Hit {
     pub explanation: Explanation,
 }
 
+impl Hit {
+    /// The hit as reported to operators and stored as evidence:
+    /// `{list, entity_id, name, matched_name, score, explanation}`.
+    pub fn report(&self) -> serde_json::Value {
+        serde_json::json!({
+            "list": self.list,
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "matched_name": self.matched_name,
+            "score": self.score,
+            "explanation": self.explanation,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests;
