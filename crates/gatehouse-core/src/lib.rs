@@ -40,6 +40,7 @@ pub mod person;
 pub mod policy;
 pub mod reasons;
 pub mod region;
+pub mod signature;
 
 /// A value that failed to parse into a domain type: a stable code and a human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
