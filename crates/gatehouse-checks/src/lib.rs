@@ -10,6 +10,7 @@ pub mod basic;
 pub mod geoip;
 pub mod identity;
 pub mod idnum;
+pub mod imaging;
 pub mod links;
 pub mod mrz;
 pub mod names;
@@ -44,6 +45,8 @@ pub struct CheckSettings {
     pub document_policy: DocumentPolicy,
     /// Where the service may be used, and by whom.
     pub region_policy: RegionPolicy,
+    /// Thresholds of the image checks.
+    pub images: imaging::ImageSettings,
 }
 
 impl Default for CheckSettings {
@@ -52,6 +55,7 @@ impl Default for CheckSettings {
             min_age: 18,
             document_policy: DocumentPolicy::default(),
             region_policy: RegionPolicy::default(),
+            images: imaging::ImageSettings::default(),
         }
     }
 }
@@ -80,6 +84,8 @@ pub struct CheckInput<'a> {
     /// Sanctions list entries whose names are close to the applicant's (already above the
     /// configured threshold).
     pub sanctions_hits: &'a [sanctions::matcher::Hit],
+    /// The attempt's pictures, decoded and measured once by the caller (see [`imaging`]).
+    pub images: &'a BTreeMap<Slot, imaging::ImageReport>,
 }
 
 impl CheckInput<'_> {

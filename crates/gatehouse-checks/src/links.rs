@@ -91,6 +91,7 @@ mod tests {
                 client: &ClientFacts::default(),
                 links,
                 sanctions_hits: &[],
+                images: &Default::default(),
             })
             .into_iter()
             .map(|f| f.code)

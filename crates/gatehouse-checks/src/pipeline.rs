@@ -4,6 +4,7 @@ use gatehouse_core::reasons::{Finding, ReasonDef};
 
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
 use crate::identity::IdentityConsistency;
+use crate::imaging::ImageChecks;
 use crate::links::LinkedAccounts;
 use crate::policy::DocumentTypePolicy;
 use crate::region::RegionCheck;
@@ -31,6 +32,7 @@ impl Pipeline {
             Box::new(IdentityConsistency),
             Box::new(LinkedAccounts),
             Box::new(SanctionsScreening),
+            Box::new(ImageChecks),
         ])
     }
 

@@ -28,6 +28,17 @@ pub enum InspectCommand {
     },
     /// Compare a typed name with the name on a document.
     NameMatch { typed: String, on_document: String },
+    /// Analyse a picture as the image checks do: format, size, metrics and the reasons it
+    /// would get (exit 1 when the file cannot be read as a picture).
+    Image {
+        /// document, selfie or proof_of_address.
+        #[arg(long, default_value = "document")]
+        kind: String,
+        /// Language of the reasons' texts: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        file: std::path::PathBuf,
+    },
     /// Geolocate an address and show which region rule registration would apply.
     Ip {
         /// A MaxMind-format database; defaults to the configured `geoip_database`.
@@ -79,6 +90,9 @@ pub fn inspect(
         }
         InspectCommand::NameMatch { typed, on_document } => {
             print(&names::to_json(&names::match_names(typed, on_document)))?;
+        }
+        InspectCommand::Image { kind, lang, file } => {
+            return crate::inspect_image::run(kind, lang, file, load_config);
         }
         InspectCommand::Ip { database, address } => {
             let Ok(ip) = address.trim().parse::<std::net::IpAddr>() else {

@@ -2,6 +2,7 @@
 //! operator keys. Every command reads the same configuration as `serve`.
 
 mod inspect;
+mod inspect_image;
 mod keys;
 mod sanctions;
 mod serve;

@@ -60,6 +60,24 @@ pub struct Config {
     pub shared_networks: Vec<String>,
     pub sanctions: SanctionsConfig,
     pub log: Log,
+    /// Thresholds and decoding limits of the image checks.
+    pub images: gatehouse_checks::imaging::ImageSettings,
+    pub precheck: Precheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Precheck {
+    /// Pre-checks (`POST /v1/kyc/precheck`) one account may run per minute.
+    pub per_account_per_minute: u32,
+}
+
+impl Default for Precheck {
+    fn default() -> Self {
+        Self {
+            per_account_per_minute: 20,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -170,6 +188,8 @@ impl Default for Config {
             shared_networks: Vec::new(),
             sanctions: SanctionsConfig::default(),
             log: Log::default(),
+            images: Default::default(),
+            precheck: Precheck::default(),
         }
     }
 }
@@ -411,6 +431,14 @@ impl Config {
         let folder = self.data_dir.join("files");
         let absolute = std::path::absolute(&folder).unwrap_or(folder);
         format!("file://{}", absolute.display())
+    }
+
+    /// The image checks' settings, with the upload limit as the decoder's byte limit.
+    pub fn image_settings(&self) -> gatehouse_checks::imaging::ImageSettings {
+        let mut settings = self.images.clone();
+        settings.limits.max_bytes =
+            usize::try_from(self.limits.max_upload_bytes).unwrap_or(usize::MAX);
+        settings
     }
 
     /// The identity graph's key: configured, or kept in the data folder (created once).

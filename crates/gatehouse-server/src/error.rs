@@ -46,6 +46,10 @@ pub enum ApiError {
     EmptyFile,
     #[error("submission cooldown")]
     SubmissionCooldown { retry_after_seconds: u64 },
+    #[error("precheck kind invalid")]
+    InvalidPrecheckKind,
+    #[error("precheck rate limited")]
+    PrecheckRateLimited { retry_after_seconds: u64 },
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
     #[error("idempotency key invalid")]
@@ -107,6 +111,8 @@ impl ApiError {
             }
             EmptyFile => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file"),
             SubmissionCooldown { .. } => (StatusCode::TOO_MANY_REQUESTS, "submission_cooldown"),
+            InvalidPrecheckKind => (StatusCode::BAD_REQUEST, "invalid_precheck_kind"),
+            PrecheckRateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "precheck_rate_limited"),
             IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
             IdempotencyKeyInvalid => (StatusCode::BAD_REQUEST, "idempotency_key_invalid"),
             ApplicationChanged => (StatusCode::CONFLICT, "application_changed"),
@@ -130,8 +136,14 @@ impl ApiError {
             }
             | SubmissionCooldown {
                 retry_after_seconds,
+            }
+            | PrecheckRateLimited {
+                retry_after_seconds,
             } => {
                 format!("Try again in {retry_after_seconds} seconds.")
+            }
+            InvalidPrecheckKind => {
+                "Pass ?kind=document, ?kind=selfie or ?kind=proof_of_address.".into()
             }
             ApplicationExists { application_id } => {
                 format!("Your application is {application_id}; continue with it.")
@@ -153,6 +165,9 @@ impl ApiError {
                 retry_after_seconds,
             }
             | ApiError::SubmissionCooldown {
+                retry_after_seconds,
+            }
+            | ApiError::PrecheckRateLimited {
                 retry_after_seconds,
             } => Some(*retry_after_seconds),
             _ => None,
@@ -278,6 +293,10 @@ mod tests {
             ApiError::UnsupportedFileType { accepted: &[] },
             ApiError::EmptyFile,
             ApiError::SubmissionCooldown {
+                retry_after_seconds: 1,
+            },
+            ApiError::InvalidPrecheckKind,
+            ApiError::PrecheckRateLimited {
                 retry_after_seconds: 1,
             },
             ApiError::IdempotencyKeyReused,

@@ -27,6 +27,7 @@ struct Inner {
     check_settings: CheckSettings,
     metrics: Metrics,
     throttle: LoginThrottle,
+    precheck: crate::service::precheck::PrecheckLimiter,
     region: RegionGuard,
     identity: IdentityHasher,
     screening: Screening,
@@ -48,7 +49,10 @@ impl AppState {
             min_age: config.kyc.min_age,
             document_policy: config.documents.rules.clone(),
             region_policy: region.policy.clone(),
+            images: config.image_settings(),
         };
+        let precheck =
+            crate::service::precheck::PrecheckLimiter::new(config.precheck.per_account_per_minute);
         let throttle = LoginThrottle::new(
             config.accounts.login_max_failures,
             std::time::Duration::from_secs(config.accounts.login_lockout_seconds),
@@ -62,6 +66,7 @@ impl AppState {
                 check_settings,
                 metrics: Metrics::default(),
                 throttle,
+                precheck,
                 region,
                 identity,
                 screening: Screening::empty(config_threshold),
@@ -109,5 +114,9 @@ impl AppState {
 
     pub fn throttle(&self) -> &LoginThrottle {
         &self.inner.throttle
+    }
+
+    pub fn precheck_limiter(&self) -> &crate::service::precheck::PrecheckLimiter {
+        &self.inner.precheck
     }
 }

@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_sanctions.sql"),
         postgres: include_str!("../migrations/postgres/0003_sanctions.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_images",
+        sqlite: include_str!("../migrations/sqlite/0004_images.sql"),
+        postgres: include_str!("../migrations/postgres/0004_images.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

@@ -194,3 +194,19 @@ pub struct SanctionsAlert {
     pub status: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// The perceptual hashes of one submitted picture (see `gatehouse_checks::imaging::phash`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageHash {
+    pub file_id: FileId,
+    pub application_id: ApplicationId,
+    pub account_id: AccountId,
+    pub slot: Slot,
+    /// 16 hex digits.
+    pub coarse: String,
+    /// 64 hex digits.
+    pub fine: String,
+    /// The coarse hash's five bands, as indexed.
+    pub bands: [i64; 5],
+    pub recorded_at: DateTime<Utc>,
+}

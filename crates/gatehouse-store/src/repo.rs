@@ -8,7 +8,7 @@ use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
 
 use crate::models::{
     Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse, Identifier,
-    Link, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
+    ImageHash, Link, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
 };
 use crate::StoreError;
 
@@ -157,12 +157,37 @@ pub trait SanctionsRepo: Send + Sync {
     ) -> Result<Vec<SanctionsAlert>, StoreError>;
 }
 
+#[async_trait]
+pub trait ImageHashRepo: Send + Sync {
+    /// Records a submitted picture's hashes; a file already recorded is left as it is.
+    async fn record_image_hash(&self, hash: &ImageHash) -> Result<(), StoreError>;
+    /// Pictures sharing at least one band with `bands` (every picture within four bits of the
+    /// coarse hash, and some further), most recent first, at most `limit`.
+    async fn images_sharing_a_band(
+        &self,
+        bands: [i64; 5],
+        limit: u32,
+    ) -> Result<Vec<ImageHash>, StoreError>;
+}
+
 /// Everything the server needs from storage, as one object.
 pub trait Repos:
-    AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo + SanctionsRepo
+    AccountRepo
+    + SessionRepo
+    + ApiKeyRepo
+    + ApplicationRepo
+    + IdentityRepo
+    + SanctionsRepo
+    + ImageHashRepo
 {
 }
 impl<T> Repos for T where
-    T: AccountRepo + SessionRepo + ApiKeyRepo + ApplicationRepo + IdentityRepo + SanctionsRepo
+    T: AccountRepo
+        + SessionRepo
+        + ApiKeyRepo
+        + ApplicationRepo
+        + IdentityRepo
+        + SanctionsRepo
+        + ImageHashRepo
 {
 }

@@ -99,12 +99,7 @@ pub async fn upload(
     Path((id, slot)): Path<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<FileView>), ApiError> {
-    let bytes = body.map_err(|e| match body_error(e) {
-        ApiError::PayloadTooLarge => ApiError::FileTooLarge {
-            limit_bytes: state.config().limits.max_upload_bytes,
-        },
-        other => other,
-    })?;
+    let bytes = file_body(&state, body)?;
     let record = applications::upload(&state, applicant.account_id, &id, &slot, bytes).await?;
     Ok((StatusCode::CREATED, Json(FileView::from(&record))))
 }
@@ -194,4 +189,54 @@ pub async fn attempts(
     Ok(Json(AttemptList {
         attempts: attempts.iter().map(|a| AttemptView::new(a, lang)).collect(),
     }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PrecheckQuery {
+    /// `document`, `selfie` or `proof_of_address`.
+    pub kind: Option<String>,
+}
+
+/// Runs the image checks on a picture before it is uploaded: the same reasons a submission
+/// would get for it (blur, glare, darkness, a cut-off corner, a screenshot, ...), with the
+/// measurements behind them. Nothing is stored. Limited per account per minute.
+#[utoipa::path(post, path = "/v1/kyc/precheck", tag = "applications",
+    security(("bearer" = [])),
+    params(PrecheckQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 200, body = crate::service::precheck::PrecheckView),
+        (status = 400, description = "invalid_precheck_kind", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "file_too_large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "unsupported_file_type", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "precheck_rate_limited", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn precheck(
+    State(state): State<AppState>,
+    applicant: Applicant,
+    RequestLang(lang): RequestLang,
+    query: Result<axum::extract::Query<PrecheckQuery>, axum::extract::rejection::QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<crate::service::precheck::PrecheckView>, ApiError> {
+    let kind = query.ok().and_then(|q| q.0.kind);
+    let bytes = file_body(&state, body)?;
+    let view = crate::service::precheck::precheck(
+        &state,
+        applicant.account_id,
+        kind.as_deref(),
+        bytes.to_vec(),
+        lang,
+    )
+    .await?;
+    Ok(Json(view))
+}
+
+/// A raw file body; one over the upload limit is `file_too_large`, naming the limit.
+fn file_body(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| match body_error(e) {
+        ApiError::PayloadTooLarge => ApiError::FileTooLarge {
+            limit_bytes: state.config().limits.max_upload_bytes,
+        },
+        other => other,
+    })
 }

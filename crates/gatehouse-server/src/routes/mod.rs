@@ -68,6 +68,7 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
     let limits = &state.config().limits;
     let uploads = OpenApiRouter::new()
         .routes(routes!(applications::upload, applications::download))
+        .routes(routes!(applications::precheck))
         // One byte over the limit still reaches the handler, which answers file_too_large.
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_upload_bytes + 1).unwrap_or(usize::MAX),

@@ -264,6 +264,7 @@ pub async fn submit(
     let links = linkage::record_and_link(state, account_id, &identifiers, now).await?;
     let link_facts = linkage::facts(&links);
     let sanctions_hits = crate::sanctions::screen_applicant(state.screening(), &current.data);
+    let images = super::images::reports(state, account_id, &files).await?;
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
@@ -272,8 +273,12 @@ pub async fn submit(
         client: &client,
         links: &link_facts,
         sanctions_hits: &sanctions_hits,
+        images: &images,
     });
     drop(files);
+    let file_ids = current.files.iter().map(|(s, f)| (*s, f.id)).collect();
+    super::images::record(state, account_id, current.id, &file_ids, &images).await?;
+    drop(images);
     let max_attempts = state.config().kyc.max_attempts;
     let number = current.attempt_count + 1;
     let decision = decide(findings, number, max_attempts);

@@ -5,34 +5,20 @@ use gatehouse_core::application::Slot;
 /// MIME types accepted for a slot.
 pub fn accepted_types(slot: Slot) -> &'static [&'static str] {
     match slot {
-        Slot::ProofOfAddress => &["image/jpeg", "image/png", "application/pdf"],
-        _ => &["image/jpeg", "image/png"],
+        Slot::ProofOfAddress => &[
+            "image/jpeg",
+            "image/png",
+            "image/webp",
+            "image/heic",
+            "application/pdf",
+        ],
+        _ => &["image/jpeg", "image/png", "image/webp", "image/heic"],
     }
 }
 
-/// Recognises a file by its signature.
+/// Recognises a file by its signature (the image checks' own recogniser).
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(PNG) {
-        Some("image/png")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" && is_heif_brand(&bytes[8..12]) {
-        Some("image/heic")
-    } else {
-        None
-    }
-}
-
-fn is_heif_brand(brand: &[u8]) -> bool {
-    matches!(
-        brand,
-        b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1"
-    )
+    gatehouse_checks::imaging::sniff(bytes).map(|f| f.mime())
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod applications;
 pub mod files;
+pub mod images;
 pub mod linkage;
 pub mod operators;
+pub mod precheck;
 
 use chrono::{DateTime, SubsecRound, Utc};
 

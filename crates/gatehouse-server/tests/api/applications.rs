@@ -275,7 +275,7 @@ async fn idempotent_submission(backend: Backend) {
 both_backends!(idempotent_submission);
 
 async fn files_are_judged_by_their_bytes(backend: Backend) {
-    let app = spawn_with(backend, |c| c.limits.max_upload_bytes = 1024).await;
+    let app = spawn_with(backend, |c| c.limits.max_upload_bytes = 100_000).await;
     let token = app.signed_in("files@example.com").await;
     let id = app
         .passport_application(&token, passport("2030-01-01"))
@@ -303,7 +303,9 @@ async fn files_are_judged_by_their_bytes(backend: Backend) {
     app.upload(&token, &id, "selfie", Vec::new())
         .await
         .assert_problem(422, "empty_file");
-    app.upload(&token, &id, "selfie", jpeg(&[7u8; 2048]))
+    let mut big = jpeg(b"big");
+    big.resize(100_001, 0);
+    app.upload(&token, &id, "selfie", big)
         .await
         .assert_problem(413, "file_too_large");
     app.upload(&token, &id, "passport_photo", jpeg(b"x"))
@@ -323,7 +325,8 @@ async fn files_are_judged_by_their_bytes(backend: Backend) {
     let a = app
         .get(&format!("/v1/kyc/applications/{id}"), Some(&token))
         .await;
-    assert_eq!(a.body["files"]["selfie"]["size"], jpeg(b"selfie").len());
+    let selfie = jpeg(format!("selfie:{token}").as_bytes());
+    assert_eq!(a.body["files"]["selfie"]["size"], selfie.len());
 }
 both_backends!(files_are_judged_by_their_bytes);
 

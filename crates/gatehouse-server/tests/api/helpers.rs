@@ -200,7 +200,9 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_owned();
         for slot in ["document_front", "selfie"] {
-            let up = self.upload(token, &id, slot, jpeg(slot.as_bytes())).await;
+            // Each account photographs its own document: pictures differ between accounts.
+            let tag = format!("{slot}:{token}");
+            let up = self.upload(token, &id, slot, jpeg(tag.as_bytes())).await;
             assert_eq!(up.status, 201, "{}", up.body);
         }
         id
@@ -209,14 +211,11 @@ impl TestApp {
 
 pub const PASSWORD: &str = "a long passphrase 4 tests";
 
-/// A file that starts with the JPEG signature; `tag` makes its bytes unique.
+/// A real JPEG photo of a card that passes the image checks; `tag` picks the picture, so
+/// different tags are different pictures (never duplicates of each other).
 pub fn jpeg(tag: &[u8]) -> Vec<u8> {
-    let mut bytes = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
-    ];
-    bytes.extend_from_slice(tag);
-    bytes.extend_from_slice(&[0xFF, 0xD9]);
-    bytes
+    use gatehouse_checks::imaging::testing::{card_jpeg, seed_of};
+    card_jpeg(seed_of(tag), 480, 320)
 }
 
 /// A complete, valid passport application body.

@@ -4,6 +4,7 @@ mod accounts;
 mod applications;
 mod helpers;
 mod identity;
+mod images;
 mod links;
 mod operators;
 mod region;

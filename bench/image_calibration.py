@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Calibration of the image checks: clean document photos and degraded variants with known
+defects, run through `gatehouse inspect image`, with the rate of every reason code per variant.
+
+    python3 bench/image_calibration.py [--images DIR] [--gatehouse target/release/gatehouse]
+
+The clean set is every picture under DIR (default ../shared/data/images); each variant is made
+from each clean picture here, with OpenCV, and written without metadata. The script needs
+numpy and opencv-python-headless (bench/images.py installs both into a virtualenv).
+"""
+import argparse
+import collections
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+
+# What each variant must raise (any one of the codes), and what it must not.
+EXPECT = {
+    "clean": set(),
+    "rotated_90": set(),
+    "on_table": set(),
+    "blur": {"IMAGE_BLURRY"},
+    "dark": {"IMAGE_TOO_DARK"},
+    "overexposed": {"IMAGE_OVEREXPOSED"},
+    "glare": {"IMAGE_GLARE"},
+    "grayscale": {"IMAGE_BLACK_AND_WHITE"},
+    "tiny": {"IMAGE_TOO_SMALL"},
+    "cropped_corner": {"DOCUMENT_CUT_OFF"},
+    "on_table_cut": {"DOCUMENT_CUT_OFF"},
+    "on_table_small": {"DOCUMENT_TOO_SMALL"},
+    "blank_table": {"DOCUMENT_NOT_FOUND"},
+    "screen_moire": {"PHOTO_OF_SCREEN"},
+}
+# Codes about the photo itself; the metadata codes (IMAGE_EDITED) describe the source files.
+PHOTO_CODES = {
+    "IMAGE_TOO_SMALL", "IMAGE_BLURRY", "IMAGE_GLARE", "IMAGE_TOO_DARK", "IMAGE_OVEREXPOSED",
+    "IMAGE_BLACK_AND_WHITE", "DOCUMENT_NOT_FOUND", "DOCUMENT_CUT_OFF", "DOCUMENT_TOO_SMALL",
+    "PHOTO_OF_SCREEN", "SCREENSHOT",
+}
+
+
+def table(h, w, seed):
+    rng = np.random.default_rng(seed)
+    base = np.zeros((h, w, 3), np.float32)
+    base[:] = (70, 100, 130)  # BGR: a brown desk
+    grain = cv2.GaussianBlur(rng.normal(0, 18, (h, w)).astype(np.float32), (0, 0), 6)
+    base += grain[..., None]
+    return np.clip(base, 0, 255).astype(np.uint8)
+
+
+def place(img, frame_w, frame_h, scale, cx, cy, seed):
+    bg = table(frame_h, frame_w, seed)
+    h, w = img.shape[:2]
+    nw, nh = int(w * scale), int(h * scale)
+    small = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA)
+    x0, y0 = int(cx - nw / 2), int(cy - nh / 2)
+    sx0, sy0 = max(0, -x0), max(0, -y0)
+    dx0, dy0 = max(0, x0), max(0, y0)
+    dx1, dy1 = min(frame_w, x0 + nw), min(frame_h, y0 + nh)
+    bg[dy0:dy1, dx0:dx1] = small[sy0:sy0 + (dy1 - dy0), sx0:sx0 + (dx1 - dx0)]
+    return bg
+
+
+def screen_photo(img):
+    """The picture shown on an RGB-stripe display and photographed: each pixel becomes three
+    coloured sub-pixel columns, and the camera resamples that grid slightly rotated and at a
+    scale that does not match it, which is what makes moiré."""
+    h, w = img.shape[:2]
+    big = cv2.resize(img, (w * 3, h * 3), interpolation=cv2.INTER_NEAREST).astype(np.float32)
+    stripes = np.zeros_like(big)
+    for channel, bgr_index in ((0, 2), (1, 1), (2, 0)):  # R, G, B columns
+        stripes[:, channel::3, bgr_index] = 1.0
+    shown = big * stripes * 2.2
+    rot = cv2.getRotationMatrix2D((w * 1.5, h * 1.5), 2.0, 1.0)
+    shown = cv2.warpAffine(shown, rot, (w * 3, h * 3))
+    photo = cv2.resize(shown, (int(w * 1.07), int(h * 1.07)), interpolation=cv2.INTER_LINEAR)
+    return np.clip(photo, 0, 255).astype(np.uint8)
+
+
+def variants(img, seed):
+    h, w = img.shape[:2]
+    long = max(h, w)
+    out = {"rotated_90": cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)}
+    out["blur"] = cv2.GaussianBlur(img, (0, 0), long / 220)
+    out["dark"] = np.clip(img.astype(np.float32) * 0.22, 0, 255).astype(np.uint8)
+    out["overexposed"] = np.clip(img.astype(np.float32) * 1.7 + 90, 0, 255).astype(np.uint8)
+    yy, xx = np.mgrid[0:h, 0:w]
+    cy, cx, r = h * 0.45, w * 0.6, min(h, w) * 0.14
+    spot = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r)))[..., None]
+    out["glare"] = np.clip(img.astype(np.float32) + spot * 420, 0, 255).astype(np.uint8)
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    out["grayscale"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    f = 200 / long
+    out["tiny"] = cv2.resize(img, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
+    out["cropped_corner"] = img[: int(h * 0.75), : int(w * 0.75)]
+    fw, fh = int(long * 1.5), int(long * 1.5 * 0.75)
+    out["on_table"] = place(img, fw, fh, fw * 0.7 / w, fw / 2, fh / 2, seed)
+    out["on_table_cut"] = place(img, fw, fh, fw * 0.7 / w, fw * 0.68, fh * 0.62, seed)
+    out["on_table_small"] = place(img, fw, fh, fw * 0.25 / w, fw / 2, fh / 2, seed)
+    out["blank_table"] = table(fh, fw, seed)
+    out["screen_moire"] = screen_photo(img)
+    return out
+
+
+METRICS = []
+
+
+def inspect(gatehouse, path, label=""):
+    run = subprocess.run([gatehouse, "inspect", "image", "--kind", "document", str(path)],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        return {"UNREADABLE"}
+    out = json.loads(run.stdout)
+    m = out["metrics"]
+    e, s, d = m["exposure"], m["sharpness"], m["document"]
+    METRICS.append(f"{label:40} mean={e['mean']:5.1f} p05={e['p05']:3} p95={e['p95']:3} "
+                   f"clip={e['clipped_white']:.3f} edge={s['edge_ratio']:.3f} "
+                   f"colour={m['colourfulness']:5.1f} cover={d['coverage']:.2f} "
+                   f"struct={d['structure']:.2f} cut={','.join(d['cut_sides']) or '-'} "
+                   f"glare={len(m['glare'])} moire={m['moire']:.2f}")
+    return {r["code"] for r in out["reasons"]}
+
+
+def main():
+    here = pathlib.Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--images", default=str(here.parent / "shared" / "data" / "images"))
+    parser.add_argument("--gatehouse", default=str(here / "target" / "release" / "gatehouse"))
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    sources = sorted(p for p in pathlib.Path(args.images).rglob("*")
+                     if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    if not sources:
+        sys.exit(f"no pictures under {args.images}")
+    results = collections.defaultdict(list)
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, src in enumerate(sources):
+            img = cv2.imread(str(src), cv2.IMREAD_COLOR)
+            results["clean"].append((src.name, inspect(args.gatehouse, src, "clean " + src.name) & PHOTO_CODES))
+            for name, v in variants(img, i).items():
+                path = pathlib.Path(tmp) / f"{i}-{name}.jpg"
+                cv2.imwrite(str(path), v, [cv2.IMWRITE_JPEG_QUALITY, 92])
+                results[name].append((src.name, inspect(args.gatehouse, path, name + " " + src.name) & PHOTO_CODES))
+    print(f"{len(sources)} source pictures; rates are over them.\n")
+    print(f"| variant | expected | detected | other photo codes raised |")
+    print(f"|---|---|---|---|")
+    for name, expected in EXPECT.items():
+        rows = results[name]
+        n = len(rows)
+        hit = sum(1 for _, codes in rows if (codes & expected) or (not expected and not codes))
+        others = collections.Counter(c for _, codes in rows for c in codes - expected)
+        other_text = ", ".join(f"{c} {k}/{n}" for c, k in others.most_common()) or "none"
+        label = " or ".join(sorted(expected)) or "nothing"
+        print(f"| {name} | {label} | {hit}/{n} | {other_text} |")
+        if args.verbose:
+            for src, codes in rows:
+                print(f"|   {src} | | {sorted(codes)} | |")
+    if args.verbose:
+        print("\n".join(sorted(METRICS)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,340 @@
+//! Where the document is in the picture, and whether any of it is outside the frame.
+//!
+//! A document is dense with structure (print, guilloche, a portrait) while a table or a wall
+//! is not, so the picture is divided into cells and the document is the largest connected
+//! block of cells dense with edges. An edge of the frame cuts the document when that block
+//! reaches it and structure runs *across* the outermost strip of pixels (a document's own
+//! border, photographed tightly, runs along the strip instead, and does not count).
+
+use image::{GrayImage, RgbImage};
+use serde::Serialize;
+
+use super::region::Rect;
+
+/// Gradient magnitude (|gx| + |gy|, central differences) above which a pixel is an edge: half
+/// the picture's 95th percentile, within these bounds. Adapting it keeps a blurred or
+/// low-contrast document findable (its edges are weaker, not gone); the floor keeps the grain
+/// of a desk from counting as print.
+const EDGE_MIN: i32 = 16;
+const EDGE_MAX: i32 = 48;
+
+fn edge_threshold(gray: &GrayImage) -> i32 {
+    let (w, h) = gray.dimensions();
+    let mut histogram = [0u64; 512];
+    for y in (0..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            let (gx, gy) = edge_at(gray, x, y);
+            histogram[((gx.abs() + gy.abs()) as usize).min(511)] += 1;
+        }
+    }
+    let total: u64 = histogram.iter().sum();
+    let mut seen = 0;
+    for (v, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen * 100 >= total * 95 {
+            return (v as i32 / 2).clamp(EDGE_MIN, EDGE_MAX);
+        }
+    }
+    EDGE_MAX
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Location {
+    /// The document's bounding box in working pixels; the whole frame when nothing was found.
+    pub bbox: Rect,
+    /// Share of the frame the box covers.
+    pub coverage: f64,
+    /// Share of the frame's cells dense with structure.
+    pub structure: f64,
+    /// Sides of the frame that cut through the document.
+    pub cut_sides: Vec<&'static str>,
+    /// Corners outside the frame (two adjacent sides cut).
+    pub cut_corners: Vec<&'static str>,
+}
+
+struct Grid {
+    cols: u32,
+    rows: u32,
+    size: u32,
+    dense: Vec<bool>,
+}
+
+fn edge_at(gray: &GrayImage, x: u32, y: u32) -> (i32, i32) {
+    let (w, h) = gray.dimensions();
+    let p = |x: u32, y: u32| i32::from(gray.get_pixel(x, y)[0]);
+    let gx = p((x + 1).min(w - 1), y) - p(x.saturating_sub(1), y);
+    let gy = p(x, (y + 1).min(h - 1)) - p(x, y.saturating_sub(1));
+    (gx, gy)
+}
+
+fn grid(gray: &GrayImage, density: f64, edge: i32) -> Grid {
+    let (w, h) = gray.dimensions();
+    let size = (w.max(h) / 48).max(6);
+    let (cols, rows) = (w.div_ceil(size), h.div_ceil(size));
+    let mut counts = vec![0u32; (cols * rows) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let (gx, gy) = edge_at(gray, x, y);
+            if gx.abs() + gy.abs() > edge {
+                counts[((y / size) * cols + x / size) as usize] += 1;
+            }
+        }
+    }
+    let dense = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let (cx, cy) = (i as u32 % cols, i as u32 / cols);
+            let cw = size.min(w - cx * size);
+            let ch = size.min(h - cy * size);
+            f64::from(c) / f64::from(cw * ch) >= density
+        })
+        .collect();
+    Grid {
+        cols,
+        rows,
+        size,
+        dense,
+    }
+}
+
+/// The cells of the largest 8-connected block of dense cells, after closing gaps of up to
+/// `gap` cells (the blank space between a portrait and the text).
+fn largest_block(grid: &Grid, gap: i64) -> Option<(u32, u32, u32, u32, usize)> {
+    let (cols, rows) = (i64::from(grid.cols), i64::from(grid.rows));
+    let mut seen = vec![false; grid.dense.len()];
+    let mut best: Option<(u32, u32, u32, u32, usize)> = None;
+    for start in 0..grid.dense.len() {
+        if !grid.dense[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![start];
+        let (mut x0, mut y0, mut x1, mut y1, mut n) = (u32::MAX, u32::MAX, 0, 0, 0usize);
+        while let Some(i) = stack.pop() {
+            let (cx, cy) = (i as i64 % cols, i as i64 / cols);
+            n += 1;
+            x0 = x0.min(cx as u32);
+            y0 = y0.min(cy as u32);
+            x1 = x1.max(cx as u32);
+            y1 = y1.max(cy as u32);
+            for dy in -gap..=gap {
+                for dx in -gap..=gap {
+                    let (nx, ny) = (cx + dx, cy + dy);
+                    if nx < 0 || ny < 0 || nx >= cols || ny >= rows {
+                        continue;
+                    }
+                    let j = (ny * cols + nx) as usize;
+                    if grid.dense[j] && !seen[j] {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        if best.is_none_or(|b| n > b.4) {
+            best = Some((x0, y0, x1, y1, n));
+        }
+    }
+    best
+}
+
+/// Share of pixels in the outermost strip along `side` (within `span`) where structure runs
+/// across the strip.
+fn crossing_density(gray: &GrayImage, side: &str, span: Rect, depth: u32, edge: i32) -> f64 {
+    let (w, h) = gray.dimensions();
+    let (xs, ys): (Vec<u32>, Vec<u32>) = match side {
+        "left" => (
+            (0..depth.min(w)).collect(),
+            (span.y..span.bottom()).collect(),
+        ),
+        "right" => (
+            (w.saturating_sub(depth)..w).collect(),
+            (span.y..span.bottom()).collect(),
+        ),
+        "top" => (
+            (span.x..span.right()).collect(),
+            (0..depth.min(h)).collect(),
+        ),
+        _ => (
+            (span.x..span.right()).collect(),
+            (h.saturating_sub(depth)..h).collect(),
+        ),
+    };
+    let vertical_side = side == "left" || side == "right";
+    let mut hits = 0u64;
+    let mut total = 0u64;
+    for &y in &ys {
+        for &x in &xs {
+            let (gx, gy) = edge_at(gray, x, y);
+            total += 1;
+            // Across a left or right edge, structure shows as a change from top to bottom.
+            let across = if vertical_side { gy.abs() } else { gx.abs() };
+            if across > edge {
+                hits += 1;
+            }
+        }
+    }
+    hits as f64 / total.max(1) as f64
+}
+
+/// The most common colour inside `area` (per channel, in steps of 16): the paper.
+fn paper_colour(rgb: &RgbImage, area: Rect) -> [i32; 3] {
+    let mut counts = std::collections::HashMap::new();
+    for y in (area.y..area.bottom()).step_by(2) {
+        for x in (area.x..area.right()).step_by(2) {
+            let p = rgb.get_pixel(x, y).0;
+            *counts.entry(p.map(|c| c / 16)).or_insert(0u32) += 1;
+        }
+    }
+    let bin = counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(bin, _)| bin)
+        .unwrap_or([8, 8, 8]);
+    bin.map(|c| i32::from(c) * 16 + 8)
+}
+
+/// Share of the outermost strip along `side` whose colour is the paper's.
+fn paper_share(rgb: &RgbImage, side: &str, depth: u32, paper: [i32; 3]) -> f64 {
+    let (w, h) = rgb.dimensions();
+    let (xs, ys) = match side {
+        "left" => (0..depth.min(w), 0..h),
+        "right" => (w.saturating_sub(depth)..w, 0..h),
+        "top" => (0..w, 0..depth.min(h)),
+        _ => (0..w, h.saturating_sub(depth)..h),
+    };
+    let (mut near, mut total) = (0u64, 0u64);
+    for y in ys {
+        for x in xs.clone() {
+            let p = rgb.get_pixel(x, y).0;
+            let d: i32 = (0..3).map(|i| (i32::from(p[i]) - paper[i]).abs()).sum();
+            total += 1;
+            if d <= 48 {
+                near += 1;
+            }
+        }
+    }
+    near as f64 / total.max(1) as f64
+}
+
+/// Finds the document in `gray`. `density` is the share of edge pixels that makes a cell part
+/// of a document; `cut_density` the share of crossing structure in the outermost strip that
+/// means the frame cuts the document.
+pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) -> Location {
+    let (w, h) = gray.dimensions();
+    let frame = Rect::full(w, h);
+    let edge = edge_threshold(gray);
+    let grid = grid(gray, density, edge);
+    let dense_cells = grid.dense.iter().filter(|&&d| d).count();
+    let structure = dense_cells as f64 / grid.dense.len().max(1) as f64;
+    let Some((x0, y0, x1, y1, _)) = largest_block(&grid, 2) else {
+        return Location {
+            bbox: frame,
+            coverage: 0.0,
+            structure,
+            cut_sides: Vec::new(),
+            cut_corners: Vec::new(),
+        };
+    };
+    let s = grid.size;
+    let bbox = Rect {
+        x: x0 * s,
+        y: y0 * s,
+        width: ((x1 + 1) * s).min(w) - x0 * s,
+        height: ((y1 + 1) * s).min(h) - y0 * s,
+    };
+    let depth = (w.min(h) / 100).max(2);
+    let mut cut_sides = Vec::new();
+    let touches = [
+        ("top", y0 == 0),
+        ("right", x1 + 1 >= grid.cols),
+        ("bottom", y1 + 1 >= grid.rows),
+        ("left", x0 == 0),
+    ];
+    // The frame also cuts the document where its plain paper runs out of the picture, which
+    // shows only when some other side shows the background: a scan with no background at all
+    // is judged by crossing structure alone.
+    let paper = paper_colour(rgb, bbox);
+    let shares = touches.map(|(side, _)| paper_share(rgb, side, depth, paper));
+    let background_seen = shares.iter().any(|&s| s < 0.2);
+    for ((side, touching), share) in touches.into_iter().zip(shares) {
+        let crossed = touching && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
+        if crossed || (background_seen && share > 0.5) {
+            cut_sides.push(side);
+        }
+    }
+    let cut = |s: &str| cut_sides.contains(&s);
+    let cut_corners = [
+        ("top_left", "top", "left"),
+        ("top_right", "top", "right"),
+        ("bottom_right", "bottom", "right"),
+        ("bottom_left", "bottom", "left"),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| cut(a) && cut(b))
+    .map(|(name, _, _)| name)
+    .collect();
+    Location {
+        bbox,
+        coverage: bbox.area() as f64 / frame.area().max(1) as f64,
+        structure,
+        cut_sides,
+        cut_corners,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    fn locate_grey(gray: &GrayImage, density: f64, cut: f64) -> Location {
+        let rgb = image::DynamicImage::ImageLuma8(gray.clone()).to_rgb8();
+        locate(&rgb, gray, density, cut)
+    }
+
+    /// A printed card: text-like stripes inside a border, on a flat background.
+    fn card(w: u32, h: u32, card: Rect) -> GrayImage {
+        GrayImage::from_fn(w, h, |x, y| {
+            let inside = x >= card.x && x < card.right() && y >= card.y && y < card.bottom();
+            if !inside {
+                return Luma([90]);
+            }
+            let (cx, cy) = (x - card.x, y - card.y);
+            let text = (cy / 6) % 2 == 0 && (cx / 3) % 3 != 0;
+            Luma([if text { 30 } else { 220 }])
+        })
+    }
+
+    #[test]
+    fn finds_a_card_on_a_table_and_nothing_on_a_wall() {
+        let r = Rect {
+            x: 100,
+            y: 80,
+            width: 400,
+            height: 250,
+        };
+        let loc = locate_grey(&card(640, 480, r), 0.08, 0.05);
+        assert!(loc.cut_sides.is_empty(), "{loc:?}");
+        assert!(
+            (loc.bbox.x as i64 - 100).abs() <= 14 && (loc.bbox.right() as i64 - 500).abs() <= 14
+        );
+        assert!(loc.coverage > 0.25 && loc.coverage < 0.45, "{loc:?}");
+        let wall = GrayImage::from_pixel(640, 480, Luma([128]));
+        assert_eq!(locate_grey(&wall, 0.08, 0.05).coverage, 0.0);
+    }
+
+    #[test]
+    fn names_the_corner_outside_the_frame() {
+        let r = Rect {
+            x: 200,
+            y: 150,
+            width: 600,
+            height: 400,
+        };
+        let loc = locate_grey(&card(640, 480, r), 0.08, 0.05);
+        assert_eq!(loc.cut_sides, ["right", "bottom"]);
+        assert_eq!(loc.cut_corners, ["bottom_right"]);
+    }
+}

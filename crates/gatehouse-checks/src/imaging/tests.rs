@@ -1,0 +1,233 @@
+//! The image checks on pictures made here: every format, hostile files, and each defect.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+
+use super::*;
+
+fn card_photo(w: u32, h: u32) -> RgbImage {
+    super::testing::card_photo(7, w, h)
+}
+
+fn encode(img: &RgbImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(img.clone())
+        .write_to(&mut out, format)
+        .unwrap();
+    out.into_inner()
+}
+
+fn codes(bytes: &[u8], kind: Kind) -> Vec<String> {
+    let settings = ImageSettings::default();
+    let report = ImageReport {
+        kind,
+        analysis: analyse(bytes, &settings),
+        duplicates: Vec::new(),
+    };
+    findings(&report, &settings)
+        .into_iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn a_clean_photo_passes_in_every_format() {
+    let photo = card_photo(900, 600);
+    for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP] {
+        let bytes = encode(&photo, format);
+        let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
+        assert_eq!((analysis.width, analysis.height), (900, 600), "{format:?}");
+        assert_eq!(
+            codes(&bytes, Kind::Document),
+            Vec::<String>::new(),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn heic_from_a_phone_is_decoded() {
+    let bytes = include_bytes!("../../tests/fixtures/card.heic");
+    let analysis = analyse(bytes, &ImageSettings::default()).unwrap();
+    assert_eq!(analysis.format, Format::Heic);
+    assert_eq!((analysis.width, analysis.height), (320, 240));
+}
+
+#[test]
+fn large_jpegs_are_decoded_at_a_reduced_scale() {
+    let bytes = encode(&card_photo(4000, 3000), ImageFormat::Jpeg);
+    let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
+    assert_eq!((analysis.width, analysis.height), (4000, 3000));
+    let decoded = analysis.decoded.unwrap();
+    assert_eq!(decoded.rgb.dimensions(), (1024, 768));
+}
+
+#[test]
+fn a_truncated_jpeg_is_refused() {
+    let bytes = encode(&card_photo(600, 400), ImageFormat::Jpeg);
+    let cut = &bytes[..bytes.len() * 2 / 3];
+    assert_eq!(
+        analyse(cut, &ImageSettings::default()).unwrap_err(),
+        DecodeError::Truncated
+    );
+    assert_eq!(codes(cut, Kind::Document), ["IMAGE_UNREADABLE"]);
+}
+
+#[test]
+fn corrupt_and_foreign_files_are_refused() {
+    let settings = ImageSettings::default();
+    assert_eq!(analyse(b"", &settings).unwrap_err(), DecodeError::Empty);
+    assert_eq!(
+        analyse(b"GIF89a....", &settings).unwrap_err(),
+        DecodeError::UnsupportedType
+    );
+    let mut png = encode(&card_photo(300, 200), ImageFormat::Png);
+    let mid = png.len() / 2;
+    png[mid..mid + 64].fill(0xAB);
+    assert!(matches!(
+        analyse(&png, &settings).unwrap_err(),
+        DecodeError::Corrupt(_) | DecodeError::Truncated
+    ));
+    let mut jpeg = encode(&card_photo(300, 200), ImageFormat::Jpeg);
+    jpeg.truncate(40);
+    jpeg.extend([0xFF, 0xD9]);
+    assert!(analyse(&jpeg, &settings).is_err());
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG that claims 60000×60000 pixels (3.6 gigapixels) in a few hundred bytes.
+fn png_bomb() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        png.extend(&body);
+        png.extend(crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend(60_000u32.to_be_bytes());
+    ihdr.extend(60_000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(b"IEND", &[]);
+    png
+}
+
+#[test]
+fn decompression_bombs_are_refused_before_decoding() {
+    let settings = ImageSettings::default();
+    let bomb = png_bomb();
+    assert!(bomb.len() < 200);
+    assert!(matches!(
+        analyse(&bomb, &settings).unwrap_err(),
+        DecodeError::TooManyPixels { .. }
+    ));
+    assert_eq!(codes(&bomb, Kind::Document), ["IMAGE_TOO_LARGE"]);
+    // A JPEG header claiming 65000×65000.
+    let mut jpeg = encode(&card_photo(64, 64), ImageFormat::Jpeg);
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xFD, 0xE8, 0xFD, 0xE8]);
+    assert!(matches!(
+        analyse(&jpeg, &settings).unwrap_err(),
+        DecodeError::TooManyPixels { .. }
+    ));
+}
+
+/// A JPEG with an EXIF block saying "rotate 90° clockwise to display".
+fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
+    let mut tiff = b"II*\0\x08\0\0\0\x01\0".to_vec();
+    tiff.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0]);
+    tiff.extend([0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn exif_orientation_is_applied() {
+    let bytes = with_orientation(&encode(&card_photo(600, 400), ImageFormat::Jpeg), 6);
+    let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
+    assert_eq!(analysis.meta.orientation, 6);
+    assert_eq!((analysis.width, analysis.height), (400, 600));
+    assert_eq!(analysis.decoded.unwrap().rgb.dimensions(), (400, 600));
+}
+
+fn transformed(f: impl Fn(Rgb<u8>) -> Rgb<u8>) -> Vec<u8> {
+    let mut img = card_photo(900, 600);
+    img.pixels_mut().for_each(|p| *p = f(*p));
+    encode(&img, ImageFormat::Jpeg)
+}
+
+#[test]
+fn each_defect_has_its_reason() {
+    let dark = transformed(|p| Rgb(p.0.map(|c| c / 5)));
+    assert!(codes(&dark, Kind::Document).contains(&"IMAGE_TOO_DARK".into()));
+    let grey = transformed(|p| {
+        let l = ((u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2])) / 3) as u8;
+        Rgb([l, l, l])
+    });
+    assert_eq!(codes(&grey, Kind::Document), ["IMAGE_BLACK_AND_WHITE"]);
+    assert!(codes(&grey, Kind::ProofOfAddress).is_empty());
+    let blurred = image::imageops::blur(&card_photo(900, 600), 4.0);
+    assert!(codes(&encode(&blurred, ImageFormat::Jpeg), Kind::Document)
+        .contains(&"IMAGE_BLURRY".into()));
+    let small = image::imageops::resize(
+        &card_photo(900, 600),
+        200,
+        133,
+        image::imageops::FilterType::Triangle,
+    );
+    assert!(codes(&encode(&small, ImageFormat::Png), Kind::Document)
+        .contains(&"IMAGE_TOO_SMALL".into()));
+    let cut = image::imageops::crop_imm(&card_photo(900, 600), 300, 200, 600, 400).to_image();
+    let found = analyse(&encode(&cut, ImageFormat::Png), &ImageSettings::default()).unwrap();
+    assert!(
+        found.metrics.document.cut_sides.contains(&"left"),
+        "{:?}",
+        found.metrics.document
+    );
+    let wall = RgbImage::from_pixel(800, 600, Rgb([128, 120, 110]));
+    assert!(codes(&encode(&wall, ImageFormat::Png), Kind::Document)
+        .contains(&"DOCUMENT_NOT_FOUND".into()));
+}
+
+#[test]
+fn screenshots_and_edited_pictures_are_named() {
+    let screen = card_photo(1170, 2532);
+    let found = codes(&encode(&screen, ImageFormat::Png), Kind::Document);
+    assert!(found.contains(&"SCREENSHOT".into()), "{found:?}");
+    // Re-encoded by an editor that signs its output.
+    let mut png = encode(&card_photo(900, 600), ImageFormat::Png);
+    let data = b"Software\0Meitu";
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    let mut body = b"tEXt".to_vec();
+    body.extend(data);
+    chunk.extend(&body);
+    chunk.extend(crc32(&body).to_be_bytes());
+    // After the IHDR chunk (8 + 25 bytes).
+    png.splice(33..33, chunk);
+    assert!(codes(&png, Kind::Document).contains(&"IMAGE_EDITED".into()));
+    assert!(codes(&png, Kind::Selfie).contains(&"SELFIE_EDITED".into()));
+}

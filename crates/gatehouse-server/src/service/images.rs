@@ -1,0 +1,162 @@
+//! The image checks' side that needs the store: pictures are decoded and measured off the
+//! async threads, compared with pictures submitted before (by perceptual hash), and recorded
+//! once their attempt is decided.
+
+use std::collections::BTreeMap;
+
+use gatehouse_checks::imaging::{self, phash, Duplicate, Format, ImageReport, ImageSettings, Kind};
+use gatehouse_checks::SubmittedFile;
+use gatehouse_core::application::Slot;
+use gatehouse_core::ids::{AccountId, ApplicationId, FileId};
+use gatehouse_store::models::ImageHash;
+use gatehouse_store::repo::ImageHashRepo;
+
+use crate::error::ApiError;
+use crate::service::now;
+use crate::state::AppState;
+
+/// Candidates looked at per picture; more than this sharing a band is noise, not a match.
+const CANDIDATES: u32 = 200;
+
+/// Decodes and measures one picture on the blocking pool (it is CPU work).
+pub async fn analyse(
+    bytes: Vec<u8>,
+    kind: Kind,
+    settings: ImageSettings,
+) -> Result<ImageReport, ApiError> {
+    let analysis = tokio::task::spawn_blocking(move || {
+        let mut analysis = imaging::analyse(&bytes, &settings);
+        // The working image is not needed past the measurements; free it early.
+        if let Ok(a) = &mut analysis {
+            a.decoded = None;
+        }
+        analysis
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("image analysis task: {e}")))?;
+    Ok(ImageReport {
+        kind,
+        analysis,
+        duplicates: Vec::new(),
+    })
+}
+
+/// Reports for every picture of an attempt (PDFs are not pictures and get none), with the
+/// same picture found in another slot of the attempt or submitted by another account.
+pub async fn reports(
+    state: &AppState,
+    account_id: AccountId,
+    files: &BTreeMap<Slot, SubmittedFile>,
+) -> Result<BTreeMap<Slot, ImageReport>, ApiError> {
+    let settings = state.check_settings().images.clone();
+    let mut out = BTreeMap::new();
+    for (slot, file) in files {
+        if Format::from_mime(&file.content_type) == Some(Format::Pdf) {
+            continue;
+        }
+        let report = analyse(file.bytes.clone(), Kind::of_slot(*slot), settings.clone()).await?;
+        out.insert(*slot, report);
+    }
+    let hashes: Vec<(Slot, phash::Hashes)> = out
+        .iter()
+        .filter_map(|(s, r)| {
+            r.analysis
+                .as_ref()
+                .ok()
+                .map(|a| (*s, a.metrics.hashes.clone()))
+        })
+        .collect();
+    for (slot, hashes_of_slot) in &hashes {
+        let mut duplicates = Vec::new();
+        for (other, other_hashes) in &hashes {
+            if other != slot {
+                if let Some(distance) = same_picture(hashes_of_slot, other_hashes, &settings) {
+                    duplicates.push(Duplicate {
+                        scope: "same_application",
+                        slot: *other,
+                        distance,
+                    });
+                }
+            }
+        }
+        duplicates.extend(elsewhere(state, account_id, hashes_of_slot, &settings).await?);
+        if let Some(report) = out.get_mut(slot) {
+            report.duplicates = duplicates;
+        }
+    }
+    Ok(out)
+}
+
+/// The fine distance when two pictures are the same one.
+fn same_picture(a: &phash::Hashes, b: &phash::Hashes, settings: &ImageSettings) -> Option<u32> {
+    let coarse = phash::distance(&a.coarse, &b.coarse)?;
+    let fine = phash::distance(&a.fine, &b.fine)?;
+    (coarse <= phash::MAX_INDEXED_DISTANCE && fine <= settings.duplicate_max_distance)
+        .then_some(fine)
+}
+
+/// The same picture submitted by another account (at most one finding per account).
+pub async fn elsewhere(
+    state: &AppState,
+    account_id: AccountId,
+    hashes: &phash::Hashes,
+    settings: &ImageSettings,
+) -> Result<Vec<Duplicate>, ApiError> {
+    let Some(bands) = phash::bands(&hashes.coarse) else {
+        return Ok(Vec::new());
+    };
+    let candidates = state.db().images_sharing_a_band(bands, CANDIDATES).await?;
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for c in candidates {
+        if c.account_id == account_id || seen.contains(&c.account_id) {
+            continue;
+        }
+        let theirs = phash::Hashes {
+            coarse: c.coarse.clone(),
+            fine: c.fine.clone(),
+        };
+        if let Some(distance) = same_picture(hashes, &theirs, settings) {
+            seen.push(c.account_id);
+            out.push(Duplicate {
+                scope: "other_account",
+                slot: c.slot,
+                distance,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Records the attempt's pictures so later submissions can be compared with them.
+pub async fn record(
+    state: &AppState,
+    account_id: AccountId,
+    application_id: ApplicationId,
+    file_ids: &BTreeMap<Slot, FileId>,
+    reports: &BTreeMap<Slot, ImageReport>,
+) -> Result<(), ApiError> {
+    for (slot, report) in reports {
+        let (Ok(analysis), Some(file_id)) = (&report.analysis, file_ids.get(slot)) else {
+            continue;
+        };
+        let hashes = &analysis.metrics.hashes;
+        let Some(bands) = phash::bands(&hashes.coarse) else {
+            continue;
+        };
+        state
+            .db()
+            .record_image_hash(&ImageHash {
+                file_id: *file_id,
+                application_id,
+                account_id,
+                slot: *slot,
+                coarse: hashes.coarse.clone(),
+                fine: hashes.fine.clone(),
+                bands,
+                recorded_at: now(),
+            })
+            .await?;
+    }
+    Ok(())
+}

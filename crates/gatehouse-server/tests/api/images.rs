@@ -1,0 +1,194 @@
+//! Image checks through the API: pre-checks and the reasons a submission gets for its photos.
+
+use std::io::Cursor;
+
+use gatehouse_checks::imaging::testing::card_photo;
+use gatehouse_store::Backend;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::helpers::{jpeg, passport, spawn_app, spawn_with, TestApp};
+
+fn encode(img: image::RgbImage) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .unwrap();
+    out.into_inner()
+}
+
+async fn precheck(app: &TestApp, token: &str, kind: &str, bytes: Vec<u8>) -> crate::helpers::Reply {
+    app.request(
+        Method::POST,
+        &format!("/v1/kyc/precheck?kind={kind}"),
+        Some(token),
+        &[("accept-language", "zh-CN")],
+        Some(("image/jpeg", bytes)),
+    )
+    .await
+}
+
+fn codes(body: &Value) -> Vec<String> {
+    body["reasons"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| r["code"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.signed_in("pre@example.com").await;
+    let good = precheck(&app, &token, "document", jpeg(b"good")).await;
+    assert_eq!(good.status, 200, "{}", good.body);
+    assert_eq!(good.body["ok"], true, "{}", good.body);
+    assert_eq!(
+        (good.body["width"].as_u64(), good.body["format"].as_str()),
+        (Some(480), Some("jpeg"))
+    );
+    assert!(
+        good.body["metrics"]["sharpness"]["edge_ratio"]
+            .as_f64()
+            .unwrap()
+            > 0.4
+    );
+
+    let blurred = encode(image::imageops::blur(&card_photo(3, 640, 420), 4.0));
+    let r = precheck(&app, &token, "document", blurred).await;
+    assert_eq!(r.body["ok"], false);
+    assert!(
+        codes(&r.body).contains(&"IMAGE_BLURRY".to_owned()),
+        "{}",
+        r.body
+    );
+    let reason = &r.body["reasons"][0];
+    assert!(
+        reason["message"].as_str().unwrap().contains("模糊"),
+        "{reason}"
+    );
+    assert_eq!(reason["retry"], true);
+
+    let mut dark = card_photo(4, 640, 420);
+    dark.pixels_mut().for_each(|p| p.0 = p.0.map(|c| c / 6));
+    let r = precheck(&app, &token, "selfie", encode(dark)).await;
+    assert!(
+        codes(&r.body).contains(&"IMAGE_TOO_DARK".to_owned()),
+        "{}",
+        r.body
+    );
+
+    // Truncated: refused with the reason, not an error.
+    let full = jpeg(b"cut");
+    let r = precheck(&app, &token, "document", full[..full.len() / 2].to_vec()).await;
+    assert_eq!(codes(&r.body), ["IMAGE_UNREADABLE"], "{}", r.body);
+
+    // Nothing was stored: the account has no application.
+    let apps = app.get("/v1/kyc/applications/current", Some(&token)).await;
+    assert_ne!(apps.status, 200);
+}
+both_backends!(precheck_names_what_to_fix_and_stores_nothing);
+
+async fn precheck_refuses_bad_requests(backend: Backend) {
+    let app = spawn_with(backend, |c| c.precheck.per_account_per_minute = 3).await;
+    let token = app.signed_in("bad@example.com").await;
+    precheck(&app, &token, "passport", jpeg(b"x"))
+        .await
+        .assert_problem(400, "invalid_precheck_kind");
+    precheck(&app, &token, "document", b"GIF89a...".to_vec())
+        .await
+        .assert_problem(415, "unsupported_file_type");
+    precheck(&app, &token, "document", Vec::new())
+        .await
+        .assert_problem(422, "empty_file");
+    let r = precheck(&app, &token, "document", jpeg(b"y")).await;
+    assert_eq!(r.status, 200);
+    precheck(&app, &token, "document", jpeg(b"z"))
+        .await
+        .assert_problem(429, "precheck_rate_limited");
+    // Another account has its own allowance.
+    let other = app.signed_in("other@example.com").await;
+    assert_eq!(
+        precheck(&app, &other, "document", jpeg(b"y")).await.status,
+        200
+    );
+    // Without a session there is no pre-check.
+    let anon = app
+        .request(
+            Method::POST,
+            "/v1/kyc/precheck?kind=document",
+            None,
+            &[],
+            Some(("image/jpeg", jpeg(b"a"))),
+        )
+        .await;
+    assert_eq!(anon.status, 401);
+}
+both_backends!(precheck_refuses_bad_requests);
+
+async fn a_huge_upload_is_cut_off(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.signed_in("huge@example.com").await;
+    let mut huge = jpeg(b"huge");
+    huge.resize(100 * 1024 * 1024, 0);
+    precheck(&app, &token, "document", huge)
+        .await
+        .assert_problem(413, "file_too_large");
+}
+both_backends!(a_huge_upload_is_cut_off);
+
+async fn submitted_photos_are_judged_and_reused_pictures_found(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.signed_in("photos@example.com").await;
+    let id = app
+        .passport_application(&token, passport("2030-01-01"))
+        .await;
+    let blurred = encode(image::imageops::blur(&card_photo(9, 640, 420), 4.0));
+    app.upload(&token, &id, "document_front", blurred).await;
+    let d = app.submit(&token, &id, &[]).await;
+    assert_eq!(d.body["status"], "rejected_retry", "{}", d.body);
+    let reasons = d.body["decision"]["reasons"].as_array().unwrap();
+    let blur = reasons
+        .iter()
+        .find(|r| r["code"] == "IMAGE_BLURRY")
+        .expect("IMAGE_BLURRY");
+    assert_eq!(blur["field"], "files.document_front");
+    assert!(blur["evidence"]["edge_ratio"].as_f64().unwrap() < 0.4);
+
+    // The same picture for the document and the selfie.
+    let same = jpeg(b"same picture");
+    app.upload(&token, &id, "document_front", same.clone())
+        .await;
+    app.upload(&token, &id, "selfie", same.clone()).await;
+    let d = app.submit(&token, &id, &[]).await;
+    let dup: Vec<_> = d.body["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "DUPLICATE_IMAGE")
+        .collect();
+    assert_eq!(dup.len(), 2, "{}", d.body);
+
+    // Another account submitting a picture already submitted goes to review.
+    let other = app.signed_in("copier@example.com").await;
+    let mut body = passport("2030-01-01");
+    body["document"]["number"] = serde_json::json!("E99999999");
+    let theirs = app.passport_application(&other, body).await;
+    app.upload(&other, &theirs, "document_front", same).await;
+    let d = app.submit(&other, &theirs, &[]).await;
+    assert_eq!(d.body["status"], "manual_review", "{}", d.body);
+    let codes: Vec<_> = d.body["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].clone())
+        .collect();
+    assert!(
+        codes.contains(&Value::from("DUPLICATE_IMAGE_OTHER_ACCOUNT")),
+        "{codes:?}"
+    );
+}
+both_backends!(submitted_photos_are_judged_and_reused_pictures_found);
