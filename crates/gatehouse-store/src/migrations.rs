@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_sanctions.sql"),
         postgres: include_str!("../migrations/postgres/0003_sanctions.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_webhooks",
+        sqlite: include_str!("../migrations/sqlite/0007_webhooks.sql"),
+        postgres: include_str!("../migrations/postgres/0007_webhooks.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

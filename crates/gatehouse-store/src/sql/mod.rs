@@ -6,8 +6,10 @@ mod accounts;
 mod api_keys;
 mod applications;
 mod identities;
+pub(crate) mod outbox;
 mod sanctions;
 mod sessions;
+mod webhooks;
 
 use std::str::FromStr;
 

@@ -4,6 +4,7 @@ mod accounts;
 mod applications;
 mod identities;
 mod sanctions;
+mod webhooks;
 
 /// Declares one test per backend for an `async fn(Db)` body.
 #[macro_export]
