@@ -60,6 +60,7 @@ pub struct Config {
     pub shared_networks: Vec<String>,
     pub sanctions: SanctionsConfig,
     pub log: Log,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -170,6 +171,7 @@ impl Default for Config {
             shared_networks: Vec::new(),
             sanctions: SanctionsConfig::default(),
             log: Log::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }
@@ -218,6 +220,56 @@ impl Default for Log {
             format: "text".into(),
             level: "info".into(),
         }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// How often the dispatcher looks for new events and due deliveries, in milliseconds
+    /// (a submission on this process wakes it at once).
+    pub poll_interval_ms: u64,
+    /// One delivery request may take this long, in seconds; then it counts as `timeout`.
+    pub request_timeout_seconds: u64,
+    /// Attempts per delivery (the first included) before it is marked `failed`.
+    pub max_attempts: u32,
+    /// Wait before the second attempt, in seconds; doubled for each further attempt up to
+    /// `backoff_max_seconds`, and each wait drawn at random between half of it and all of it.
+    pub backoff_base_seconds: u64,
+    pub backoff_max_seconds: u64,
+    /// Deliveries claimed and sent at once by one dispatcher round.
+    pub batch_size: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 1000,
+            request_timeout_seconds: 10,
+            max_attempts: 10,
+            backoff_base_seconds: 30,
+            backoff_max_seconds: 6 * 3600,
+            batch_size: 20,
+        }
+    }
+}
+
+impl WebhooksConfig {
+    fn validate(&self) -> Result<(), String> {
+        if self.poll_interval_ms == 0
+            || self.request_timeout_seconds == 0
+            || self.max_attempts == 0
+            || self.backoff_base_seconds == 0
+            || self.batch_size == 0
+        {
+            return Err("webhooks settings must be greater than zero".into());
+        }
+        if self.backoff_max_seconds < self.backoff_base_seconds {
+            return Err(
+                "webhooks.backoff_max_seconds must be at least backoff_base_seconds".into(),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -384,6 +436,7 @@ impl Config {
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err("log.format must be text or json".into());
         }
+        self.webhooks.validate()?;
         Ok(())
     }
 

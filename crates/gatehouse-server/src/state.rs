@@ -12,6 +12,7 @@ use crate::region::RegionGuard;
 use crate::sanctions::Screening;
 use crate::service::linkage::IdentityHasher;
 use crate::throttle::LoginThrottle;
+use crate::webhooks::Dispatcher;
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -30,6 +31,7 @@ struct Inner {
     region: RegionGuard,
     identity: IdentityHasher,
     screening: Screening,
+    webhooks: Dispatcher,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             config.accounts.login_max_failures,
             std::time::Duration::from_secs(config.accounts.login_lockout_seconds),
         );
+        let webhooks = Dispatcher::new(&config.webhooks)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -65,6 +68,7 @@ impl AppState {
                 region,
                 identity,
                 screening: Screening::empty(config_threshold),
+                webhooks,
             }),
         })
     }
@@ -109,5 +113,12 @@ impl AppState {
 
     pub fn throttle(&self) -> &LoginThrottle {
         &self.inner.throttle
+    }
+}
+
+impl AppState {
+    /// The webhook dispatcher (its loop runs in `serve`).
+    pub fn webhooks(&self) -> &Dispatcher {
+        &self.inner.webhooks
     }
 }

@@ -314,6 +314,7 @@ pub async fn submit(
                     },
                 )
             }),
+            events: crate::webhooks::events::attempt_recorded(&after, &attempt),
         })
         .await;
     match result {
@@ -329,6 +330,7 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     }
+    state.webhooks().wake();
     let codes: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
     state
         .metrics()
