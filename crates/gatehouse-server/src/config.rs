@@ -226,6 +226,9 @@ impl Default for Log {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebhooksConfig {
+    /// Whether this process runs the dispatcher loop. Any number of processes may (claims
+    /// are leased); turn it off on processes that should only answer requests.
+    pub dispatch: bool,
     /// How often the dispatcher looks for new events and due deliveries, in milliseconds
     /// (a submission on this process wakes it at once).
     pub poll_interval_ms: u64,
@@ -244,6 +247,7 @@ pub struct WebhooksConfig {
 impl Default for WebhooksConfig {
     fn default() -> Self {
         Self {
+            dispatch: true,
             poll_interval_ms: 1000,
             request_timeout_seconds: 10,
             max_attempts: 10,

@@ -98,7 +98,9 @@ pub async fn serve(
     });
     let dispatching = state.clone();
     let dispatcher = tokio::spawn(async move {
-        dispatching.webhooks().run(dispatching.db()).await;
+        if dispatching.config().webhooks.dispatch {
+            dispatching.webhooks().run(dispatching.db()).await;
+        }
     });
     let app = routes::router(state);
     let served = axum::serve(

@@ -9,6 +9,7 @@ mod operators;
 mod region;
 mod robustness;
 mod sanctions;
+mod webhooks;
 
 /// Declares one test per backend for an `async fn(Backend)` of the same name.
 #[macro_export]
