@@ -40,7 +40,7 @@ impl Received {
 }
 
 /// The exchange's side: records every request and answers with the scripted statuses in
-/// order, then 200.
+/// order, then 200; a scripted 0 hangs for three seconds first.
 #[derive(Clone, Default)]
 struct Receiver {
     seen: Arc<Mutex<Vec<Received>>>,
@@ -74,6 +74,10 @@ async fn receive(State(r): State<Receiver>, uri: Uri, headers: HeaderMap, body: 
         body: body.to_vec(),
     });
     let status = r.script.lock().unwrap().pop_front().unwrap_or(200);
+    if status == 0 {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        return StatusCode::OK.into_response();
+    }
     let status = StatusCode::from_u16(status).unwrap();
     if status.is_redirection() {
         return (status, [(header::LOCATION, "/followed")]).into_response();
@@ -455,6 +459,19 @@ async fn endpoints_are_validated_and_deleted(backend: Backend) {
     )
     .await
     .assert_problem(422, "validation_failed");
+    let doc = app.get("/openapi.json", None).await.body;
+    for (path, method) in [
+        ("/v1/admin/webhooks", "post"),
+        ("/v1/admin/webhooks", "get"),
+        ("/v1/admin/webhooks/{id}", "delete"),
+        ("/v1/admin/webhooks/{id}/deliveries", "get"),
+        ("/v1/admin/webhooks/deliveries/{id}/replay", "post"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} undocumented"
+        );
+    }
     for id in ["nope", "0192f0c0-0000-7000-8000-000000000000"] {
         app.request(
             Method::POST,
@@ -529,3 +546,34 @@ async fn the_server_dispatches_by_itself(backend: Backend) {
     assert_eq!(kinds, ["application.decided", "application.submitted"]);
 }
 both_backends!(the_server_dispatches_by_itself);
+
+async fn slow_receivers_time_out(backend: Backend) {
+    let app = spawn_with(backend, |c| {
+        c.webhooks.dispatch = false;
+        c.webhooks.request_timeout_seconds = 1;
+    })
+    .await;
+    let dispatcher = Dispatcher::new(&app.config.webhooks).unwrap();
+    let (_, key) = operators::create_key(&app.db.db, "ops", KeyScope::Admin, now())
+        .await
+        .unwrap();
+    let (url, _receiver) = Receiver::start(&[0]).await;
+    let (hook, _) = register(&app, &key, &url, json!(["application.decided"])).await;
+    submit_one(&app, "slow@example.com").await;
+    let started = std::time::Instant::now();
+    let round = dispatcher.step(&app.db.db, Utc::now()).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(2900),
+        "cut off by the timeout"
+    );
+    assert_eq!(round.retrying, 1);
+    let log = app
+        .get(&format!("/v1/admin/webhooks/{hook}/deliveries"), Some(&key))
+        .await;
+    let attempt = &log.body["deliveries"][0]["attempts"][0];
+    assert_eq!(attempt["error"], "timeout");
+    assert!(attempt["duration_ms"].as_u64().unwrap() >= 900, "{attempt}");
+    assert_eq!(log.body["deliveries"][0]["status"], "pending");
+    assert!(log.body["deliveries"][0]["next_attempt_at"].is_string());
+}
+both_backends!(slow_receivers_time_out);
