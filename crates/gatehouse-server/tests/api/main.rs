@@ -6,9 +6,11 @@ mod helpers;
 mod identity;
 mod links;
 mod operators;
+mod receiver;
 mod region;
 mod robustness;
 mod sanctions;
+mod webhook_endpoints;
 mod webhooks;
 
 /// Declares one test per backend for an `async fn(Backend)` of the same name.

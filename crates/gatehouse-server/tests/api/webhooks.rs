@@ -1,11 +1,7 @@
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+//! Webhook deliveries against a local receiver, the dispatcher driven round by round.
+
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use gatehouse_core::signature;
 use gatehouse_server::service::{now, operators};
@@ -17,76 +13,10 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{passport, spawn_with, TestApp};
-
-/// A request the receiver got.
-#[derive(Clone)]
-struct Received {
-    path: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-}
-
-/// The exchange's side: records every request and answers with the scripted statuses in
-/// order, then 200; a scripted 0 hangs for three seconds first.
-#[derive(Clone, Default)]
-struct Receiver {
-    seen: Arc<Mutex<Vec<Received>>>,
-    script: Arc<Mutex<VecDeque<u16>>>,
-}
-
-impl Receiver {
-    async fn start(script: &[u16]) -> (String, Receiver) {
-        let receiver = Receiver {
-            seen: Arc::default(),
-            script: Arc::new(Mutex::new(script.iter().copied().collect())),
-        };
-        let app = axum::Router::new()
-            .fallback(receive)
-            .with_state(receiver.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hooks/kyc", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (url, receiver)
-    }
-
-    fn seen(&self) -> Vec<Received> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-async fn receive(State(r): State<Receiver>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    r.seen.lock().unwrap().push(Received {
-        path: uri.path().to_owned(),
-        headers,
-        body: body.to_vec(),
-    });
-    let status = r.script.lock().unwrap().pop_front().unwrap_or(200);
-    if status == 0 {
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        return StatusCode::OK.into_response();
-    }
-    let status = StatusCode::from_u16(status).unwrap();
-    if status.is_redirection() {
-        return (status, [(header::LOCATION, "/followed")]).into_response();
-    }
-    status.into_response()
-}
+use crate::receiver::Receiver;
 
 /// An app whose own dispatcher loop is off, so the test drives rounds itself.
-async fn stepped_app(backend: Backend, max_attempts: u32) -> (TestApp, Dispatcher, String) {
+pub async fn stepped_app(backend: Backend, max_attempts: u32) -> (TestApp, Dispatcher, String) {
     let app = spawn_with(backend, |c| {
         c.webhooks.dispatch = false;
         c.webhooks.backoff_base_seconds = 60;
@@ -100,7 +30,7 @@ async fn stepped_app(backend: Backend, max_attempts: u32) -> (TestApp, Dispatche
     (app, dispatcher, key)
 }
 
-async fn register(app: &TestApp, key: &str, url: &str, events: Value) -> (String, String) {
+pub async fn register(app: &TestApp, key: &str, url: &str, events: Value) -> (String, String) {
     let r = app
         .post_json(
             "/v1/admin/webhooks",
@@ -118,7 +48,7 @@ async fn register(app: &TestApp, key: &str, url: &str, events: Value) -> (String
 }
 
 /// Registers an applicant and submits a valid passport application; returns its id.
-async fn submit_one(app: &TestApp, email: &str) -> String {
+pub async fn submit_one(app: &TestApp, email: &str) -> String {
     let token = app.signed_in(email).await;
     let id = app
         .passport_application(&token, passport("2030-01-01"))
@@ -334,157 +264,6 @@ async fn redirects_are_not_followed_and_attempts_run_out(backend: Backend) {
     assert!(d["attempts"][0]["status_code"].is_null());
 }
 both_backends!(redirects_are_not_followed_and_attempts_run_out);
-
-async fn endpoints_are_validated_and_deleted(backend: Backend) {
-    let (app, _, key) = stepped_app(backend, 5).await;
-    let bad = |body: Value| {
-        let app = &app;
-        let key = key.clone();
-        async move {
-            let r = app.post_json("/v1/admin/webhooks", Some(&key), body).await;
-            r.assert_problem(422, "validation_failed");
-            let e = &r.body["errors"][0];
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        }
-    };
-    let events = json!(["application.decided"]);
-    for (body, field, code) in [
-        (
-            json!({"url": "ftp://x.example/", "events": events}),
-            "url",
-            "unsupported_scheme",
-        ),
-        (
-            json!({"url": "javascript:alert(1)", "events": events}),
-            "url",
-            "unsupported_scheme",
-        ),
-        (
-            json!({"url": "not a url", "events": events}),
-            "url",
-            "invalid_url",
-        ),
-        (
-            json!({"url": "https://u:p@x.example/", "events": events}),
-            "url",
-            "credentials_not_allowed",
-        ),
-        (
-            json!({"url": "https://x.example/", "events": ["application.decided", "nope"]}),
-            "events[1]",
-            "unknown_event",
-        ),
-        (
-            json!({"url": "https://x.example/", "events": []}),
-            "events",
-            "empty",
-        ),
-        (json!({"url": "https://x.example/"}), "events", "required"),
-        (json!({"url": 5, "events": events}), "url", "invalid_type"),
-        (
-            json!({"url": "https://x.example/", "events": events, "secret": "mine"}),
-            "secret",
-            "unknown_field",
-        ),
-    ] {
-        assert_eq!(
-            bad(body.clone()).await,
-            (field.to_owned(), code.to_owned()),
-            "{body}"
-        );
-    }
-    let both = app
-        .post_json(
-            "/v1/admin/webhooks",
-            Some(&key),
-            json!({"url": "gopher://x", "events": ["x"]}),
-        )
-        .await;
-    assert_eq!(
-        both.body["errors"].as_array().unwrap().len(),
-        2,
-        "{}",
-        both.body
-    );
-    app.request(
-        Method::POST,
-        "/v1/admin/webhooks",
-        Some(&key),
-        &[],
-        Some(("application/json", b"{".to_vec())),
-    )
-    .await
-    .assert_problem(400, "malformed_json");
-
-    // Operator keys only.
-    app.post_json(
-        "/v1/admin/webhooks",
-        None,
-        json!({"url": "https://x.example/", "events": ["*"]}),
-    )
-    .await
-    .assert_problem(401, "unauthorized");
-    let token = app.signed_in("not-an-operator@example.com").await;
-    app.get("/v1/admin/webhooks", Some(&token))
-        .await
-        .assert_problem(401, "unauthorized");
-
-    let (hook, _) = register(&app, &key, "https://x.example/hook", json!(["*"])).await;
-    let listed = app.get("/v1/admin/webhooks", Some(&key)).await;
-    assert_eq!(listed.body["webhooks"][0]["events"], json!(["*"]));
-    assert!(listed.body["webhooks"][0].get("secret").is_none());
-    let path = format!("/v1/admin/webhooks/{hook}");
-    let deleted = app
-        .request(Method::DELETE, &path, Some(&key), &[], None)
-        .await;
-    assert_eq!(deleted.status, 204);
-    for path in [path.as_str(), "/v1/admin/webhooks/not-an-id"] {
-        app.request(Method::DELETE, path, Some(&key), &[], None)
-            .await
-            .assert_problem(404, "not_found");
-    }
-    assert_eq!(
-        app.get("/v1/admin/webhooks", Some(&key)).await.body["webhooks"],
-        json!([])
-    );
-    app.get(&format!("/v1/admin/webhooks/{hook}/deliveries"), Some(&key))
-        .await
-        .assert_problem(404, "not_found");
-    app.get(
-        &format!("/v1/admin/webhooks/{hook}/deliveries?limit=0"),
-        Some(&key),
-    )
-    .await
-    .assert_problem(422, "validation_failed");
-    let doc = app.get("/openapi.json", None).await.body;
-    for (path, method) in [
-        ("/v1/admin/webhooks", "post"),
-        ("/v1/admin/webhooks", "get"),
-        ("/v1/admin/webhooks/{id}", "delete"),
-        ("/v1/admin/webhooks/{id}/deliveries", "get"),
-        ("/v1/admin/webhooks/deliveries/{id}/replay", "post"),
-    ] {
-        assert!(
-            doc["paths"][path][method].is_object(),
-            "{method} {path} undocumented"
-        );
-    }
-    for id in ["nope", "0192f0c0-0000-7000-8000-000000000000"] {
-        app.request(
-            Method::POST,
-            &format!("/v1/admin/webhooks/deliveries/{id}/replay"),
-            Some(&key),
-            &[],
-            None,
-        )
-        .await
-        .assert_problem(404, "not_found");
-    }
-}
-both_backends!(endpoints_are_validated_and_deleted);
 
 async fn two_dispatchers_never_send_one_attempt_twice(backend: Backend) {
     let (app, one, key) = stepped_app(backend, 5).await;
