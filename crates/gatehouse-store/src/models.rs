@@ -239,8 +239,10 @@ impl std::fmt::Debug for WebhookEndpoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
-    /// Waiting for its next attempt (or being attempted under a lease).
+    /// Waiting for its next attempt.
     Pending,
+    /// Claimed by a dispatcher until `next_attempt_at` (the lease); due again after it.
+    Sending,
     Delivered,
     /// Every attempt failed; an operator may replay it.
     Failed,
@@ -252,6 +254,7 @@ impl DeliveryStatus {
     pub fn as_str(&self) -> &'static str {
         match self {
             DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sending => "sending",
             DeliveryStatus::Delivered => "delivered",
             DeliveryStatus::Failed => "failed",
             DeliveryStatus::Cancelled => "cancelled",
@@ -261,6 +264,7 @@ impl DeliveryStatus {
     pub fn parse(s: &str) -> Option<Self> {
         [
             DeliveryStatus::Pending,
+            DeliveryStatus::Sending,
             DeliveryStatus::Delivered,
             DeliveryStatus::Failed,
             DeliveryStatus::Cancelled,

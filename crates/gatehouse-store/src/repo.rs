@@ -210,8 +210,8 @@ pub trait WebhookRepo: Send + Sync {
     /// per endpoint that subscribes to them and existed when they were written. Returns how
     /// many events it handled; an event another process handles meanwhile is skipped.
     async fn fan_out_events(&self, limit: u32, now: DateTime<Utc>) -> Result<u32, StoreError>;
-    /// Claims up to `limit` pending deliveries due at `now` by moving them to `lease_until`
-    /// under a new version: two dispatchers never hold the same delivery at once, and a
+    /// Claims up to `limit` deliveries due at `now` by making them `sending` until
+    /// `lease_until` under a new version: two dispatchers never hold the same delivery at once, and a
     /// delivery whose dispatcher died is due again when the lease ends.
     async fn claim_deliveries(
         &self,
@@ -234,7 +234,8 @@ pub trait WebhookRepo: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(Delivery, Vec<DeliveryAttempt>)>, StoreError>;
     /// Makes a delivery of a live endpoint due now with a fresh round of attempts, whatever
-    /// its status; `NotFound` otherwise.
+    /// its status; `Conflict("delivery_in_progress")` while a dispatcher's lease on it runs,
+    /// `NotFound` for an unknown delivery or a deleted endpoint.
     async fn replay_delivery(
         &self,
         id: DeliveryId,

@@ -81,11 +81,12 @@ pub struct DeliveryView {
     /// Sent as `X-Gatehouse-Event-Id`.
     pub event_id: String,
     pub event: String,
-    /// `pending`, `delivered`, `failed` or `cancelled` (endpoint deleted).
+    /// `pending`, `sending` (claimed by a dispatcher), `delivered`, `failed` or `cancelled`
+    /// (endpoint deleted).
     pub status: String,
     /// Attempts since the delivery was created or last replayed.
     pub attempt_count: u32,
-    /// When the next attempt is due, while pending.
+    /// When the next attempt is due, while pending; when the claim ends, while sending.
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -102,7 +103,8 @@ fn delivery_view(d: &Delivery, attempts: Option<&[DeliveryAttempt]>) -> Delivery
         event: d.event_kind.as_str().to_owned(),
         status: d.status.as_str().to_owned(),
         attempt_count: d.attempt_count,
-        next_attempt_at: (d.status == DeliveryStatus::Pending).then_some(d.next_attempt_at),
+        next_attempt_at: matches!(d.status, DeliveryStatus::Pending | DeliveryStatus::Sending)
+            .then_some(d.next_attempt_at),
         created_at: d.created_at,
         updated_at: d.updated_at,
         attempts: attempts.map(|list| list.iter().map(AttemptLogView::from).collect()),
@@ -197,12 +199,14 @@ pub async fn deliveries(
     }))
 }
 
-/// Sends a delivery again now, with a fresh round of attempts. Any operator key.
+/// Sends a delivery again now, with a fresh round of attempts (not while it is being sent).
+/// Any operator key.
 #[utoipa::path(post, path = "/v1/admin/webhooks/deliveries/{id}/replay", tag = "operators",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Delivery id")),
     responses((status = 202, body = DeliveryView),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn replay(
     State(state): State<AppState>,
     Operator(key): Operator,

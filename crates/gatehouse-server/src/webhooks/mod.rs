@@ -10,6 +10,7 @@ use gatehouse_core::events::Subscription;
 use gatehouse_core::ids::{DeliveryId, WebhookEndpointId};
 use gatehouse_store::models::{Delivery, DeliveryAttempt, WebhookEndpoint};
 use gatehouse_store::repo::WebhookRepo;
+use gatehouse_store::StoreError;
 use rand::RngCore;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -137,7 +138,10 @@ pub async fn replay(
     now: DateTime<Utc>,
 ) -> Result<Delivery, ApiError> {
     let id: DeliveryId = id.parse().map_err(|_| ApiError::NotFound)?;
-    Ok(db.replay_delivery(id, now).await?)
+    match db.replay_delivery(id, now).await {
+        Err(StoreError::Conflict("delivery_in_progress")) => Err(ApiError::DeliveryInProgress),
+        other => Ok(other?),
+    }
 }
 
 #[cfg(test)]

@@ -336,11 +336,29 @@ async fn slow_receivers_time_out(backend: Backend) {
     let (_, key) = operators::create_key(&app.db.db, "ops", KeyScope::Admin, now())
         .await
         .unwrap();
-    let (url, _receiver) = Receiver::start(&[0]).await;
+    let (url, receiver) = Receiver::start(&[0]).await;
     let (hook, _) = register(&app, &key, &url, json!(["application.decided"])).await;
     submit_one(&app, "slow@example.com").await;
     let started = std::time::Instant::now();
-    let round = dispatcher.step(&app.db.db, Utc::now()).await.unwrap();
+    let db = app.db.db.clone();
+    let round = tokio::spawn(async move { dispatcher.step(&db, Utc::now()).await });
+    while receiver.seen().is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // While the request is out, the delivery is claimed and cannot be replayed.
+    let log = app
+        .get(&format!("/v1/admin/webhooks/{hook}/deliveries"), Some(&key))
+        .await;
+    let sending = &log.body["deliveries"][0];
+    assert_eq!(sending["status"], "sending", "{}", log.body);
+    let replay = format!(
+        "/v1/admin/webhooks/deliveries/{}/replay",
+        sending["id"].as_str().unwrap()
+    );
+    app.request(Method::POST, &replay, Some(&key), &[], None)
+        .await
+        .assert_problem(409, "delivery_in_progress");
+    let round = round.await.unwrap().unwrap();
     assert!(
         started.elapsed() < Duration::from_millis(2900),
         "cut off by the timeout"

@@ -139,7 +139,7 @@ impl WebhookRepo for Db {
         // The version bump also breaks any claim in flight, so its result changes nothing.
         sqlx::query(
             "UPDATE webhook_deliveries SET status = 'cancelled', updated_at = $1, \
-             version = version + 1 WHERE endpoint_id = $2 AND status = 'pending'",
+             version = version + 1 WHERE endpoint_id = $2 AND status IN ('pending', 'sending')",
         )
         .bind(ts(now))
         .bind(id.to_string())
@@ -213,7 +213,8 @@ impl WebhookRepo for Db {
             "SELECT {DELIVERY_COLUMNS}, ev.payload, ev.created_at AS event_created_at, \
              e.url, e.events, e.secret, e.created_at AS endpoint_created_at \
              FROM {DELIVERY_FROM} JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-             WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND e.deleted_at IS NULL \
+             WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= $1 \
+             AND e.deleted_at IS NULL \
              ORDER BY d.next_attempt_at, d.id LIMIT {}",
             limit.clamp(1, 1000)
         ))
@@ -226,9 +227,9 @@ impl WebhookRepo for Db {
             // Only one dispatcher's update can match the version it read; the others touch
             // nothing and move on.
             let done = sqlx::query(
-                "UPDATE webhook_deliveries SET next_attempt_at = $1, updated_at = $2, \
-                 version = version + 1 \
-                 WHERE id = $3 AND version = $4 AND status = 'pending' AND next_attempt_at <= $5",
+                "UPDATE webhook_deliveries SET status = 'sending', next_attempt_at = $1, \
+                 updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 \
+                 AND status IN ('pending', 'sending') AND next_attempt_at <= $5",
             )
             .bind(ts(lease_until))
             .bind(ts(now))
@@ -241,6 +242,7 @@ impl WebhookRepo for Db {
                 continue;
             }
             d.version += 1;
+            d.status = DeliveryStatus::Sending;
             d.next_attempt_at = lease_until;
             d.updated_at = now;
             let names: Vec<String> = json_col(row, "events")?;
@@ -357,20 +359,26 @@ impl WebhookRepo for Db {
         id: DeliveryId,
         now: DateTime<Utc>,
     ) -> Result<Delivery, StoreError> {
+        // A delivery being sent under a live lease is left alone: replaying it would let a
+        // second dispatcher send it while the first still is.
         let done = sqlx::query(
             "UPDATE webhook_deliveries SET status = 'pending', attempt_count = 0, \
              next_attempt_at = $1, updated_at = $1, version = version + 1 \
-             WHERE id = $2 AND endpoint_id IN \
-             (SELECT id FROM webhook_endpoints WHERE deleted_at IS NULL)",
+             WHERE id = $2 AND (status <> 'sending' OR next_attempt_at <= $1) \
+             AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE deleted_at IS NULL)",
         )
         .bind(ts(now))
         .bind(id.to_string())
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        let current = load_delivery(self, id).await?;
+        match current {
+            Some(d) if done.rows_affected() == 1 => Ok(d),
+            Some(d) if d.status == DeliveryStatus::Sending => {
+                Err(StoreError::Conflict("delivery_in_progress"))
+            }
+            _ => Err(StoreError::NotFound),
         }
-        load_delivery(self, id).await?.ok_or(StoreError::NotFound)
     }
 
     async fn recent_events(&self, limit: u32) -> Result<Vec<StoredEvent>, StoreError> {

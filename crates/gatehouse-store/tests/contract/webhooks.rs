@@ -188,12 +188,20 @@ async fn deliveries_fan_out_claim_once_and_log(db: Db) {
     assert!(claimed
         .iter()
         .all(|c| c.endpoint.secret == everything.secret));
-    // Held by the lease: nobody else gets them, until the lease runs out.
+    // Held by the lease: nobody else gets them, and they cannot be replayed, until the lease
+    // runs out.
+    assert!(claimed
+        .iter()
+        .all(|c| c.delivery.status == DeliveryStatus::Sending));
     assert!(db
         .claim_deliveries(now, lease, 100)
         .await
         .unwrap()
         .is_empty());
+    assert!(matches!(
+        db.replay_delivery(claimed[0].delivery.id, now).await,
+        Err(StoreError::Conflict("delivery_in_progress"))
+    ));
     let reclaimed = db
         .claim_deliveries(lease, lease + Duration::seconds(60), 100)
         .await
