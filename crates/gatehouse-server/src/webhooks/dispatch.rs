@@ -5,6 +5,7 @@
 //! [`Dispatcher::step`] is one round at a given time, so tests drive it without waiting on the
 //! clock; [`Dispatcher::run`] is the background loop `serve` starts.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -43,6 +44,8 @@ pub struct Dispatcher {
     client: reqwest::Client,
     settings: WebhooksConfig,
     wake: Notify,
+    /// Attempts made by this process: delivered, to be retried, failed for good.
+    counts: [AtomicU64; 3],
 }
 
 impl Dispatcher {
@@ -58,7 +61,23 @@ impl Dispatcher {
             client,
             settings: settings.clone(),
             wake: Notify::new(),
+            counts: Default::default(),
         })
+    }
+
+    /// This process's attempts by result, in the Prometheus text format.
+    pub fn render_metrics(&self) -> String {
+        let mut out = String::from(
+            "# HELP gatehouse_webhook_attempts_total Webhook delivery attempts sent by this \
+             process, by result.\n# TYPE gatehouse_webhook_attempts_total counter\n",
+        );
+        for (result, n) in ["delivered", "retrying", "failed"].iter().zip(&self.counts) {
+            out.push_str(&format!(
+                "gatehouse_webhook_attempts_total{{result=\"{result}\"}} {}\n",
+                n.load(Ordering::Relaxed)
+            ));
+        }
+        out
     }
 
     /// Asks the loop for a round now (after this process wrote events).
@@ -145,6 +164,12 @@ impl Dispatcher {
         let held = db
             .record_delivery_attempt(&c.delivery, &attempt, next)
             .await?;
+        let counter = match next {
+            DeliveryNext::Delivered => 0,
+            DeliveryNext::RetryAt(_) => 1,
+            DeliveryNext::Failed => 2,
+        };
+        self.counts[counter].fetch_add(1, Ordering::Relaxed);
         // Ids and outcome only: the URL may carry a token and the body is the receiver's.
         tracing::info!(
             delivery_id = %c.delivery.id,

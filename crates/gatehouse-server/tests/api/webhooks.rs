@@ -323,6 +323,17 @@ async fn the_server_dispatches_by_itself(backend: Backend) {
         .collect();
     kinds.sort();
     assert_eq!(kinds, ["application.decided", "application.submitted"]);
+    // Counted once recorded, which may be a moment after the receiver answered.
+    let delivered = "gatehouse_webhook_attempts_total{result=\"delivered\"} 2\n";
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = String::from_utf8(app.get("/metrics", None).await.bytes).unwrap();
+        if text.contains(delivered) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(text.contains(delivered), "{text}");
 }
 both_backends!(the_server_dispatches_by_itself);
 
