@@ -61,3 +61,15 @@ id_type!(
     /// An operator API key.
     ApiKeyId
 );
+id_type!(
+    /// An endpoint of the exchange that receives webhook events.
+    WebhookEndpointId
+);
+id_type!(
+    /// An event in the outbox; sent as `X-Gatehouse-Event-Id` so receivers can deduplicate.
+    EventId
+);
+id_type!(
+    /// The delivery of one event to one endpoint.
+    DeliveryId
+);

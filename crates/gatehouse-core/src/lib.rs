@@ -60,3 +60,5 @@ impl Invalid {
         }
     }
 }
+
+pub mod events;

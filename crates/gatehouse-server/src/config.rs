@@ -63,6 +63,7 @@ pub struct Config {
     /// Thresholds and decoding limits of the image checks.
     pub images: gatehouse_checks::imaging::ImageSettings,
     pub precheck: Precheck,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +191,7 @@ impl Default for Config {
             log: Log::default(),
             images: Default::default(),
             precheck: Precheck::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }
@@ -238,6 +240,60 @@ impl Default for Log {
             format: "text".into(),
             level: "info".into(),
         }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Whether this process runs the dispatcher loop. Any number of processes may (claims
+    /// are leased); turn it off on processes that should only answer requests.
+    pub dispatch: bool,
+    /// How often the dispatcher looks for new events and due deliveries, in milliseconds
+    /// (a submission on this process wakes it at once).
+    pub poll_interval_ms: u64,
+    /// One delivery request may take this long, in seconds; then it counts as `timeout`.
+    pub request_timeout_seconds: u64,
+    /// Attempts per delivery (the first included) before it is marked `failed`.
+    pub max_attempts: u32,
+    /// Wait before the second attempt, in seconds; doubled for each further attempt up to
+    /// `backoff_max_seconds`, and each wait drawn at random between half of it and all of it.
+    pub backoff_base_seconds: u64,
+    pub backoff_max_seconds: u64,
+    /// Deliveries claimed and sent at once by one dispatcher round.
+    pub batch_size: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            dispatch: true,
+            poll_interval_ms: 1000,
+            request_timeout_seconds: 10,
+            max_attempts: 10,
+            backoff_base_seconds: 30,
+            backoff_max_seconds: 6 * 3600,
+            batch_size: 20,
+        }
+    }
+}
+
+impl WebhooksConfig {
+    fn validate(&self) -> Result<(), String> {
+        if self.poll_interval_ms == 0
+            || self.request_timeout_seconds == 0
+            || self.max_attempts == 0
+            || self.backoff_base_seconds == 0
+            || self.batch_size == 0
+        {
+            return Err("webhooks settings must be greater than zero".into());
+        }
+        if self.backoff_max_seconds < self.backoff_base_seconds {
+            return Err(
+                "webhooks.backoff_max_seconds must be at least backoff_base_seconds".into(),
+            );
+        }
+        Ok(())
     }
 }
 
@@ -404,6 +460,7 @@ impl Config {
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err("log.format must be text or json".into());
         }
+        self.webhooks.validate()?;
         Ok(())
     }
 

@@ -66,6 +66,9 @@ pub enum ApiError {
     /// Banned or closed: correct password, but no sessions.
     #[error("account disabled")]
     AccountDisabled,
+    /// A replay of a webhook delivery that a dispatcher is sending right now.
+    #[error("delivery in progress")]
+    DeliveryInProgress,
     /// Anything unexpected. The text goes to the log only, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -120,6 +123,7 @@ impl ApiError {
             Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
             RegionRestricted => (StatusCode::FORBIDDEN, "region_restricted"),
             AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
+            DeliveryInProgress => (StatusCode::CONFLICT, "delivery_in_progress"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -306,6 +310,7 @@ mod tests {
             ApiError::Unavailable,
             ApiError::RegionRestricted,
             ApiError::AccountDisabled,
+            ApiError::DeliveryInProgress,
             ApiError::Internal(String::new()),
         ];
         let codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

@@ -14,6 +14,7 @@ pub mod service;
 pub mod state;
 mod throttle;
 pub mod views;
+pub mod webhooks;
 
 use gatehouse_store::{Db, FileStore};
 use tokio::net::TcpListener;
@@ -95,6 +96,12 @@ pub async fn serve(
             let _ = tokio::task::spawn_blocking(move || r.region().geoip.reload_if_changed()).await;
         }
     });
+    let dispatching = state.clone();
+    let dispatcher = tokio::spawn(async move {
+        if dispatching.config().webhooks.dispatch {
+            dispatching.webhooks().run(dispatching.db()).await;
+        }
+    });
     let app = routes::router(state);
     let served = axum::serve(
         listener,
@@ -104,5 +111,6 @@ pub async fn serve(
     .await;
     reloader.abort();
     rescreener.abort();
+    dispatcher.abort();
     served
 }

@@ -12,6 +12,7 @@ use crate::region::RegionGuard;
 use crate::sanctions::Screening;
 use crate::service::linkage::IdentityHasher;
 use crate::throttle::LoginThrottle;
+use crate::webhooks::Dispatcher;
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -31,6 +32,7 @@ struct Inner {
     region: RegionGuard,
     identity: IdentityHasher,
     screening: Screening,
+    webhooks: Dispatcher,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             config.accounts.login_max_failures,
             std::time::Duration::from_secs(config.accounts.login_lockout_seconds),
         );
+        let webhooks = Dispatcher::new(&config.webhooks)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -70,6 +73,7 @@ impl AppState {
                 region,
                 identity,
                 screening: Screening::empty(config_threshold),
+                webhooks,
             }),
         })
     }
@@ -118,5 +122,12 @@ impl AppState {
 
     pub fn precheck_limiter(&self) -> &crate::service::precheck::PrecheckLimiter {
         &self.inner.precheck
+    }
+}
+
+impl AppState {
+    /// The webhook dispatcher (its loop runs in `serve`).
+    pub fn webhooks(&self) -> &Dispatcher {
+        &self.inner.webhooks
     }
 }

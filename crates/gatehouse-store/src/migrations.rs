@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_images.sql"),
         postgres: include_str!("../migrations/postgres/0004_images.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_webhooks",
+        sqlite: include_str!("../migrations/sqlite/0007_webhooks.sql"),
+        postgres: include_str!("../migrations/postgres/0007_webhooks.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

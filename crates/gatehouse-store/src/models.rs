@@ -210,3 +210,126 @@ pub struct ImageHash {
     pub bands: [i64; 5],
     pub recorded_at: DateTime<Utc>,
 }
+
+/// An event to put in the outbox, in the transaction of the change it describes. The payload
+/// carries ids, statuses, reason codes and times: never names, document numbers or contacts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub kind: gatehouse_core::events::EventKind,
+    pub payload: serde_json::Value,
+}
+
+/// An event as stored in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub id: gatehouse_core::ids::EventId,
+    pub kind: gatehouse_core::events::EventKind,
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An endpoint of the exchange receiving events. The secret signs deliveries; it is kept so
+/// the dispatcher can sign, shown once at creation, and never printed by `Debug`.
+#[derive(Clone, PartialEq)]
+pub struct WebhookEndpoint {
+    pub id: gatehouse_core::ids::WebhookEndpointId,
+    pub url: String,
+    pub subscription: gatehouse_core::events::Subscription,
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for WebhookEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookEndpoint")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("subscription", &self.subscription)
+            .field("secret", &"***")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a dispatcher until `next_attempt_at` (the lease); due again after it.
+    Sending,
+    Delivered,
+    /// Every attempt failed; an operator may replay it.
+    Failed,
+    /// The endpoint was deleted before the event got through.
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Sending,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Failed,
+            DeliveryStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// One event on its way to one endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: gatehouse_core::ids::DeliveryId,
+    pub endpoint_id: gatehouse_core::ids::WebhookEndpointId,
+    pub event_id: gatehouse_core::ids::EventId,
+    pub event_kind: gatehouse_core::events::EventKind,
+    pub status: DeliveryStatus,
+    /// Attempts since the delivery was created or last replayed.
+    pub attempt_count: u32,
+    /// When it is next due (while pending; while claimed, when the claim's lease ends).
+    pub next_attempt_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Incremented by every change; a claim holds while the version is the one it set.
+    pub version: i64,
+}
+
+/// A delivery claimed by one dispatcher, with what it needs to send it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    pub delivery: Delivery,
+    pub event: StoredEvent,
+    pub endpoint: WebhookEndpoint,
+}
+
+/// One attempt to deliver, as logged: when, how long, and the status code or error class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: u64,
+    pub status_code: Option<u16>,
+    /// `timeout`, `connect`, `status` (not 2xx), `redirect` (3xx, never followed), `request`.
+    pub error: Option<String>,
+}
+
+/// What happens to a delivery after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryNext {
+    Delivered,
+    RetryAt(DateTime<Utc>),
+    Failed,
+}

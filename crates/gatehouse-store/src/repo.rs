@@ -4,11 +4,14 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use gatehouse_core::application::{ApplicationData, ApplicationStatus};
-use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId};
+use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId, DeliveryId, WebhookEndpointId};
 
 use crate::models::{
     Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse, Identifier,
-    ImageHash, Link, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
+    ImageHash, Link, NewEvent, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
+};
+use crate::models::{
+    ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryNext, StoredEvent, WebhookEndpoint,
 };
 use crate::StoreError;
 
@@ -85,6 +88,9 @@ pub struct NewAttempt<'a> {
     /// The application version the decision was made on.
     pub expected_version: i64,
     pub idempotency: Option<(&'a str, IdempotentResponse)>,
+    /// Outbox events (`application.submitted`, `application.decided`), written in the same
+    /// transaction.
+    pub events: Vec<NewEvent>,
 }
 
 #[async_trait]
@@ -120,8 +126,8 @@ pub trait ApplicationRepo: Send + Sync {
         file: &FileRecord,
         now: DateTime<Utc>,
     ) -> Result<Application, StoreError>;
-    /// Writes the attempt, its decision, the application's new status and the idempotent
-    /// response in one transaction. `Conflict("stale")` if the application changed meanwhile.
+    /// Writes the attempt, its decision, the application's new status, the idempotent
+    /// response and the outbox events in one transaction. `Conflict("stale")` if the application changed meanwhile.
     async fn record_attempt(&self, new: NewAttempt<'_>) -> Result<Application, StoreError>;
     /// Oldest first.
     async fn attempts(&self, id: ApplicationId) -> Result<Vec<Attempt>, StoreError>;
@@ -179,6 +185,7 @@ pub trait Repos:
     + IdentityRepo
     + SanctionsRepo
     + ImageHashRepo
+    + WebhookRepo
 {
 }
 impl<T> Repos for T where
@@ -189,5 +196,66 @@ impl<T> Repos for T where
         + IdentityRepo
         + SanctionsRepo
         + ImageHashRepo
+        + WebhookRepo
 {
+}
+
+/// Webhook endpoints, the outbox's fan-out into deliveries, claiming and logging attempts.
+///
+/// Events enter the outbox only inside the transaction of the change they describe: a
+/// repository method that changes state takes `events: Vec<NewEvent>` and its SQL calls
+/// `sql::outbox::append` on its transaction (see `record_attempt`).
+#[async_trait]
+pub trait WebhookRepo: Send + Sync {
+    async fn create_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StoreError>;
+    /// Endpoints not deleted, oldest first.
+    async fn webhook_endpoints(&self) -> Result<Vec<WebhookEndpoint>, StoreError>;
+    async fn webhook_endpoint(
+        &self,
+        id: WebhookEndpointId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError>;
+    /// Deletes the endpoint and cancels its pending deliveries; `NotFound` if unknown or
+    /// already deleted. Its delivery log is kept.
+    async fn delete_webhook_endpoint(
+        &self,
+        id: WebhookEndpointId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Turns up to `limit` events not yet fanned out, oldest first, into one pending delivery
+    /// per endpoint that subscribes to them and existed when they were written. Returns how
+    /// many events it handled; an event another process handles meanwhile is skipped.
+    async fn fan_out_events(&self, limit: u32, now: DateTime<Utc>) -> Result<u32, StoreError>;
+    /// Claims up to `limit` deliveries due at `now` by making them `sending` until
+    /// `lease_until` under a new version: two dispatchers never hold the same delivery at once, and a
+    /// delivery whose dispatcher died is due again when the lease ends.
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+    /// Logs the attempt and, if the claim still holds (nobody replayed, cancelled or
+    /// re-claimed the delivery meanwhile), applies `next`. Returns whether the claim held.
+    async fn record_delivery_attempt(
+        &self,
+        claimed: &Delivery,
+        attempt: &DeliveryAttempt,
+        next: DeliveryNext,
+    ) -> Result<bool, StoreError>;
+    /// An endpoint's deliveries, newest first, each with its attempts (oldest first).
+    async fn webhook_deliveries(
+        &self,
+        endpoint_id: WebhookEndpointId,
+        limit: u32,
+    ) -> Result<Vec<(Delivery, Vec<DeliveryAttempt>)>, StoreError>;
+    /// Makes a delivery of a live endpoint due now with a fresh round of attempts, whatever
+    /// its status; `Conflict("delivery_in_progress")` while a dispatcher's lease on it runs,
+    /// `NotFound` for an unknown delivery or a deleted endpoint.
+    async fn replay_delivery(
+        &self,
+        id: DeliveryId,
+        now: DateTime<Utc>,
+    ) -> Result<Delivery, StoreError>;
+    /// The newest outbox events, newest first.
+    async fn recent_events(&self, limit: u32) -> Result<Vec<StoredEvent>, StoreError>;
 }

@@ -79,6 +79,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     responses((status = 200, content_type = "text/plain; version=0.0.4", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut text = state.metrics().render();
+    text.push_str(&state.webhooks().render_metrics());
     let max_age = state.config().geoip_max_age_days;
     if let Some(geo) = state.region().geoip.status(max_age) {
         let kind = geo.database_type.replace(['"', '\\'], "");

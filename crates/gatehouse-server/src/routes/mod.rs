@@ -6,6 +6,7 @@ mod admin;
 mod applications;
 mod health;
 mod sanctions;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -95,6 +96,10 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(sanctions::screen))
         .routes(routes!(sanctions::status))
         .routes(routes!(sanctions::alerts))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::replay))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_json_bytes).unwrap_or(usize::MAX),
         ))

@@ -319,6 +319,7 @@ pub async fn submit(
                     },
                 )
             }),
+            events: crate::webhooks::events::attempt_recorded(&after, &attempt),
         })
         .await;
     match result {
@@ -334,6 +335,7 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     }
+    state.webhooks().wake();
     let codes: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
     state
         .metrics()

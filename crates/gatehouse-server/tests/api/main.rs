@@ -7,9 +7,12 @@ mod identity;
 mod images;
 mod links;
 mod operators;
+mod receiver;
 mod region;
 mod robustness;
 mod sanctions;
+mod webhook_endpoints;
+mod webhooks;
 
 /// Declares one test per backend for an `async fn(Backend)` of the same name.
 #[macro_export]

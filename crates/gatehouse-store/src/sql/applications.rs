@@ -277,6 +277,7 @@ impl ApplicationRepo for Db {
             .await
             .map_err(conflict_on_unique("idempotency_key_exists"))?;
         }
+        super::outbox::append(&mut tx, &new.events, a.submitted_at).await?;
         tx.commit().await?;
         Ok(updated)
     }

@@ -7,8 +7,10 @@ mod api_keys;
 mod applications;
 mod identities;
 mod images;
+pub(crate) mod outbox;
 mod sanctions;
 mod sessions;
+mod webhooks;
 
 use std::str::FromStr;
 

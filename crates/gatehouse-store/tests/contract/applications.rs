@@ -130,6 +130,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             attempt: &first,
             expected_version: 1,
             idempotency: Some(("key-1", response.clone())),
+            events: Vec::new(),
         })
         .await
         .unwrap();
@@ -152,6 +153,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             attempt: &racing,
             expected_version: 1,
             idempotency: Some(("key-2", response.clone())),
+            events: Vec::new(),
         })
         .await;
     assert!(
@@ -170,6 +172,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             attempt: &racing,
             expected_version: after.version,
             idempotency: Some(("key-1", response.clone())),
+            events: Vec::new(),
         })
         .await;
     assert!(matches!(
@@ -191,6 +194,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             attempt: &second,
             expected_version: after.version,
             idempotency: None,
+            events: Vec::new(),
         })
         .await
         .unwrap();

@@ -5,6 +5,7 @@ mod applications;
 mod identities;
 mod images;
 mod sanctions;
+mod webhooks;
 
 /// Declares one test per backend for an `async fn(Db)` body.
 #[macro_export]
