@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_sanctions.sql"),
         postgres: include_str!("../migrations/postgres/0003_sanctions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_review",
+        sqlite: include_str!("../migrations/sqlite/0006_review.sql"),
+        postgres: include_str!("../migrations/postgres/0006_review.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

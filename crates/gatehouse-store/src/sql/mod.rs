@@ -6,6 +6,7 @@ mod accounts;
 mod api_keys;
 mod applications;
 mod identities;
+mod review;
 mod sanctions;
 mod sessions;
 
