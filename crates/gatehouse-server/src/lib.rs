@@ -75,7 +75,13 @@ pub async fn serve(
             }
             // One page at a time, so requests keep the database between pages.
             loop {
-                match sanctions::rescreen_step(lists.db(), lists.screening()).await {
+                match sanctions::rescreen_step(
+                    lists.db(),
+                    lists.screening(),
+                    &lists.config().review,
+                )
+                .await
+                {
                     Ok(true) => tokio::task::yield_now().await,
                     Ok(false) => break,
                     Err(e) => {

@@ -3,8 +3,10 @@
 
 mod accounts;
 mod admin;
+mod appeals;
 mod applications;
 mod health;
+pub mod review;
 mod sanctions;
 
 use std::sync::Arc;
@@ -39,6 +41,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Registration and sessions"),
         (name = "applications", description = "The applicant's verification application"),
         (name = "operators", description = "The exchange's backend and administrators (API keys)"),
+        (name = "review", description = "Reviewers: staff sessions, cases, decisions, audit"),
         (name = "operations", description = "Probes, metrics, this document"),
     )
 )]
@@ -55,7 +58,7 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An applicant session token (ghs_...) or an operator API key (ghk_...)",
+                        "An applicant session token (ghs_...), a staff session token (ghr_...) or an operator API key (ghk_...)",
                     ))
                     .build(),
             ),
@@ -68,6 +71,8 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
     let limits = &state.config().limits;
     let uploads = OpenApiRouter::new()
         .routes(routes!(applications::upload, applications::download))
+        .routes(routes!(appeals::upload))
+        .routes(routes!(appeals::upload_answer))
         // One byte over the limit still reaches the handler, which answers file_too_large.
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_upload_bytes + 1).unwrap_or(usize::MAX),
@@ -94,6 +99,23 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(sanctions::screen))
         .routes(routes!(sanctions::status))
         .routes(routes!(sanctions::alerts))
+        .routes(routes!(appeals::create))
+        .routes(routes!(appeals::get))
+        .routes(routes!(appeals::submit))
+        .routes(routes!(appeals::messages, appeals::post_message))
+        .routes(routes!(appeals::respond))
+        .routes(routes!(review::login))
+        .routes(routes!(review::logout))
+        .routes(routes!(review::list))
+        .routes(routes!(review::get))
+        .routes(routes!(review::claim))
+        .routes(routes!(review::release))
+        .routes(routes!(review::decide))
+        .routes(routes!(review::confirm))
+        .routes(routes!(review::post_message))
+        .routes(routes!(review::add_note))
+        .routes(routes!(review::file))
+        .routes(routes!(review::audit_export))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_json_bytes).unwrap_or(usize::MAX),
         ))

@@ -7,6 +7,7 @@ mod identity;
 mod links;
 mod operators;
 mod region;
+mod review;
 mod robustness;
 mod sanctions;
 
