@@ -1,6 +1,7 @@
 //! Gatehouse HTTP server: configuration, authentication, services and handlers.
 
 pub mod auth;
+pub mod backoffice;
 mod body;
 pub mod client_ip;
 pub mod config;

@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
     let doc = Arc::new(doc);
     let timeout = Duration::from_secs(state.config().limits.request_timeout_seconds);
     routes
+        .merge(crate::backoffice::router())
         .route(
             "/openapi.json",
             axum::routing::get(move || {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod applications;
+mod backoffice;
 mod helpers;
 mod identity;
 mod links;
