@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::accounts::account;
 use crate::contract;
 
-async fn new_application(db: &Db, email: &str) -> Application {
+pub async fn new_application(db: &Db, email: &str) -> Application {
     let a = account(Some(email), None);
     db.create_account(&a, "h").await.unwrap();
     // Stored times keep microseconds.

@@ -3,6 +3,7 @@
 mod accounts;
 mod applications;
 mod identities;
+mod review;
 mod sanctions;
 
 /// Declares one test per backend for an `async fn(Db)` body.
