@@ -337,6 +337,21 @@ fn supporting(lang: Lang, case_id: &str, files: &[SupportingFile]) -> String {
     s
 }
 
+/// A reason text without its `{evidence}` placeholders (the catalogue has no evidence).
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("  ", " ")
+}
+
 fn nature(n: Nature) -> &'static str {
     match n {
         Nature::Retry => "retry",
@@ -651,9 +666,13 @@ pub fn case(p: &PageStaff, d: &CaseDetail, catalogue: &[(String, Nature)]) -> St
         if p.staff.user.role == Role::SeniorReviewer {
             let _ = write!(
                 body,
-                "<form method=\"post\" action=\"/backoffice/cases/{}/confirm\">{csrf}<button class=\"primary\" type=\"submit\" id=\"confirm\">{}</button></form>",
-                esc(id),
+                "<form method=\"post\" action=\"/backoffice/cases/{id}/confirm\">{csrf}<button class=\"primary\" type=\"submit\" id=\"confirm\">{}</button></form>\
+                 <form method=\"post\" action=\"/backoffice/cases/{id}/decline\">{csrf}<label for=\"decline-note\">{}</label>\
+                 <textarea id=\"decline-note\" name=\"internal_note\"></textarea><button type=\"submit\" id=\"decline\">{}</button></form>",
                 t(lang, "confirm"),
+                t(lang, "internal_note"),
+                t(lang, "decline"),
+                id = esc(id),
             );
         }
     } else if c.status == CaseStatus::InReview && mine {
@@ -676,7 +695,7 @@ pub fn case(p: &PageStaff, d: &CaseDetail, catalogue: &[(String, Nature)]) -> St
             let text = reason_text(lang, code, None)
                 .map(|r| r.message)
                 .unwrap_or_default();
-            let short: String = text.chars().take(70).collect();
+            let short: String = without_placeholders(&text).chars().take(70).collect();
             let _ = write!(
                 reasons,
                 "<option value=\"{}\">{} ({}) — {}</option>",

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/backoffice/cases/{id}/release", post(release))
         .route("/backoffice/cases/{id}/decision", post(decide))
         .route("/backoffice/cases/{id}/confirm", post(confirm))
+        .route("/backoffice/cases/{id}/decline", post(decline))
         .route("/backoffice/cases/{id}/messages", post(message))
         .route("/backoffice/cases/{id}/notes", post(note))
         .route("/backoffice/cases/{id}/files/{file_id}", get(file))
@@ -419,6 +420,21 @@ async fn confirm(
 ) -> Result<Response, PageError> {
     Form::parse(&body).check(&p)?;
     review::confirm(&state, &p.staff, &id)
+        .await
+        .map_err(|e| PageError::Failed(p.lang, e))?;
+    Ok(back_to(&id))
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    PageReviewer(p): PageReviewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Form::parse(&body);
+    form.check(&p)?;
+    let note = form.get("internal_note").map(str::to_owned);
+    review::decline(&state, &p.staff, &id, note)
         .await
         .map_err(|e| PageError::Failed(p.lang, e))?;
     Ok(back_to(&id))

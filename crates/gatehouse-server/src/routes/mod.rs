@@ -112,6 +112,8 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(review::release))
         .routes(routes!(review::decide))
         .routes(routes!(review::confirm))
+        .routes(routes!(review::decline))
+        .routes(routes!(review::reasons))
         .routes(routes!(review::post_message))
         .routes(routes!(review::add_note))
         .routes(routes!(review::file))

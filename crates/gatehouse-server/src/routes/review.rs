@@ -329,6 +329,75 @@ pub async fn confirm(
     }))
 }
 
+/// `POST /v1/review/cases/{id}/decline` body.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineBody {
+    /// Why (an internal note).
+    pub internal_note: Option<String>,
+}
+
+/// Declines a pending four-eyes decision (a senior reviewer other than the one who decided):
+/// nothing takes effect and the case returns to the reviewer who proposed it.
+#[utoipa::path(post, path = "/v1/review/cases/{id}/decline", tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Case id")),
+    request_body = DeclineBody,
+    responses((status = 200, body = CaseSummary),
+              (status = 403, description = "forbidden or four_eyes_same_reviewer", body = Problem, content_type = "application/problem+json")))]
+pub async fn decline(
+    State(state): State<AppState>,
+    SeniorReviewer(s): SeniorReviewer,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<CaseSummary>, ApiError> {
+    let req: DeclineBody = typed(body)?;
+    let c = review::decline(&state, &s, &id, req.internal_note).await?;
+    Ok(Json(CaseSummary::new(&c)))
+}
+
+/// A reason code a reviewer may give.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogueEntry {
+    pub code: String,
+    /// `retry`, `manual` or `final` as the checks raise it.
+    pub nature: String,
+    pub message: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Catalogue {
+    pub reasons: Vec<CatalogueEntry>,
+}
+
+/// The reason catalogue, with texts in the request's language.
+#[utoipa::path(get, path = "/v1/review/reasons", tag = "review",
+    security(("bearer" = [])),
+    responses((status = 200, body = Catalogue)))]
+pub async fn reasons(
+    State(state): State<AppState>,
+    Reviewer(_): Reviewer,
+    crate::lang::RequestLang(lang): crate::lang::RequestLang,
+) -> Json<Catalogue> {
+    let reasons = review::catalogue(&state)
+        .into_iter()
+        .map(|(code, nature)| {
+            let text = gatehouse_core::i18n::reason_text(lang, &code, None);
+            CatalogueEntry {
+                nature: serde_json::to_value(nature)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                message: text.as_ref().map(|t| t.message.clone()).unwrap_or_default(),
+                fix: text.map(|t| t.fix).unwrap_or_default(),
+                code,
+            }
+        })
+        .collect();
+    Json(Catalogue { reasons })
+}
+
 /// `{body}` of a message or a note.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

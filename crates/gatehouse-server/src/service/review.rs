@@ -764,6 +764,77 @@ pub async fn confirm(state: &AppState, staff: &Staff, id: &str) -> Result<Decide
     })
 }
 
+/// A second senior reviewer declines a pending four-eyes decision: nothing takes effect and
+/// the case goes back to the reviewer who proposed it.
+pub async fn decline(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    note: Option<String>,
+) -> Result<ReviewCase, ApiError> {
+    if staff.user.role != Role::SeniorReviewer {
+        return Err(ApiError::Forbidden);
+    }
+    let db = state.db();
+    let case = load_case(db, id).await?;
+    let pending_id = match (&case.status, &case.pending) {
+        (CaseStatus::PendingConfirmation, Some(p)) => p.clone(),
+        _ => {
+            return Err(ApiError::CaseConflict(
+                "No decision on this case waits for confirmation.".into(),
+            ))
+        }
+    };
+    let mut decision = db
+        .case_decisions(&case.id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == pending_id && d.status == "pending")
+        .ok_or_else(|| ApiError::CaseConflict("The pending decision is gone.".into()))?;
+    if decision.decided_by == staff.user.id {
+        return Err(ApiError::SameReviewer);
+    }
+    let note = text("internal_note", &note)?;
+    let now = super::now();
+    decision.status = "declined".into();
+    decision.confirmed_by = Some(staff.user.id.clone());
+    decision.confirmed_at = Some(now);
+    let after = ReviewCase {
+        status: CaseStatus::InReview,
+        assignee: Some(decision.decided_by.clone()),
+        pending: None,
+        updated_at: now,
+        ..case.clone()
+    };
+    let mut batch = Batch::new(now);
+    if let Some(body) = note {
+        batch.change(Change::InsertNote(CaseNote {
+            id: new_id(),
+            case_id: case.id.clone(),
+            author_id: staff.user.id.clone(),
+            body,
+            created_at: now,
+        }));
+    }
+    batch.change(Change::UpdateDecision(decision.clone()));
+    batch.audit(
+        &staff.actor(),
+        "case.decision_declined",
+        &format!("case:{}", case.id),
+        Some(case_state(&case)),
+        Some(json!({"status": after.status.as_str(), "decision_id": decision.id})),
+    );
+    batch.change(Change::UpdateCase {
+        case: after.clone(),
+        expected_version: case.version,
+    });
+    commit(db, &batch).await?;
+    Ok(ReviewCase {
+        version: case.version + 1,
+        ..after
+    })
+}
+
 /// Adds the effect of an effective decision to the batch: the application's status and
 /// what the applicant is told, the case's new state, the appeal's closing.
 async fn apply_effect(

@@ -393,6 +393,30 @@ async fn four_eyes_for_overturning_a_final_rejection(backend: Backend) {
     post(&app, &format!("{base}/confirm"), &s1, json!({}))
         .await
         .assert_problem(403, "four_eyes_same_reviewer");
+    // s2 first sends it back; s1 proposes again; s2 then confirms.
+    let declined = post(
+        &app,
+        &format!("{base}/decline"),
+        &s2,
+        json!({"internal_note": "check the birth certificate first"}),
+    )
+    .await;
+    assert_eq!(declined.status, 200, "{}", declined.body);
+    assert_eq!(declined.body["status"], "in_review");
+    let again = post(
+        &app,
+        &format!("{base}/decision"),
+        &s1,
+        json!({"action": "approve"}),
+    )
+    .await;
+    assert_eq!(again.body["pending_confirmation"], true, "{}", again.body);
+    let reasons = app.get("/v1/review/reasons", Some(&reviewer)).await;
+    assert!(reasons.body["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["code"] == "UNDERAGE" && r["nature"] == "final"));
     let confirmed = post(&app, &format!("{base}/confirm"), &s2, json!({})).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert_eq!(confirmed.body["case"]["status"], "closed");
@@ -401,10 +425,11 @@ async fn four_eyes_for_overturning_a_final_rejection(backend: Backend) {
         .await;
     assert_eq!(view.body["status"], "approved");
     let detail = app.get(&base, Some(&s2)).await;
-    assert_eq!(detail.body["decisions"][0]["status"], "confirmed");
-    assert_eq!(detail.body["decisions"][0]["decided_by"], "s1@bank.example");
+    assert_eq!(detail.body["decisions"][0]["status"], "declined");
+    assert_eq!(detail.body["decisions"][1]["status"], "confirmed");
+    assert_eq!(detail.body["decisions"][1]["decided_by"], "s1@bank.example");
     assert_eq!(
-        detail.body["decisions"][0]["confirmed_by"],
+        detail.body["decisions"][1]["confirmed_by"],
         "s2@bank.example"
     );
 }
