@@ -202,6 +202,79 @@ pub async fn open_rescreen_case(
     Ok(())
 }
 
+/// After an operator changed an account's status: audited, and when the account became
+/// restricted or banned, every approved account linked to it gets a `linked_account` case.
+pub async fn account_status_changed(
+    state: &AppState,
+    account_id: AccountId,
+    before: Option<AccountStatus>,
+    status: AccountStatus,
+    actor: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let db = state.db();
+    let now = super::now();
+    let mut batch = Batch::new(now);
+    batch.audit(
+        actor,
+        "account.status_changed",
+        &format!("account:{account_id}"),
+        Some(json!({"status": before.map(|s| s.as_str())})),
+        Some(json!({"status": status.as_str(), "reason": reason})),
+    );
+    if status.is_adverse() {
+        let links = state.identity().relevant(db.links(account_id, 1000).await?);
+        let mut seen = BTreeSet::new();
+        for link in links {
+            if !seen.insert(link.account_id) {
+                continue;
+            }
+            let Some(app) = db.application_of_account(link.account_id).await? else {
+                continue;
+            };
+            if app.status != ApplicationStatus::Approved {
+                continue;
+            }
+            let open = db
+                .cases(
+                    &CaseFilter {
+                        statuses: CaseStatus::ALL
+                            .iter()
+                            .copied()
+                            .filter(|s| *s != CaseStatus::Closed)
+                            .collect(),
+                        kind: Some(CaseKind::LinkedAccount),
+                        application_id: Some(app.id),
+                        ..CaseFilter::default()
+                    },
+                    1,
+                )
+                .await?;
+            if !open.is_empty() {
+                continue;
+            }
+            let case = new_case(
+                &state.config().review,
+                &app,
+                CaseKind::LinkedAccount,
+                json!({"linked_account": account_id.to_string(), "linked_status": status.as_str(),
+                       "kind": link.kind.as_str()}),
+                now,
+            );
+            batch.audit(
+                "system",
+                "case.opened",
+                &format!("case:{}", case.id),
+                None,
+                Some(json!({"kind": "linked_account", "application_id": app.id.to_string()})),
+            );
+            batch.change(Change::InsertCase(case));
+        }
+    }
+    db.commit(&batch).await?;
+    Ok(())
+}
+
 /// `GET /v1/review/cases` filters. `status`: a case status, `active` (default: not closed) or
 /// `all`; `assignee`: a staff id, `me` or `none`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -704,3 +704,62 @@ async fn only_reviewers_reach_cases_and_files(backend: Backend) {
     .assert_problem(409, "appeal_not_allowed");
 }
 both_backends!(only_reviewers_reach_cases_and_files);
+
+async fn banning_an_account_flags_approved_linked_accounts(backend: Backend) {
+    let app = app(backend).await;
+    let (_, key) = operators::create_key(&app.db.db, "ops", KeyScope::Admin, now())
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for email in ["good@example.com", "bad@example.com"] {
+        let body = serde_json::to_vec(
+            &json!({"email": email, "password": PASSWORD, "terms_version": "v1"}),
+        )
+        .unwrap();
+        let r = app
+            .request(
+                Method::POST,
+                "/v1/accounts",
+                None,
+                &[("x-device-id", "shared-device")],
+                Some(("application/json", body)),
+            )
+            .await;
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let token = app.login("good@example.com").await;
+    let id = app
+        .passport_application(&token, passport("2030-01-01"))
+        .await;
+    assert_eq!(
+        app.submit(&token, &id, &[]).await.body["status"],
+        "approved"
+    );
+    let r = app
+        .send_json(
+            Method::POST,
+            &format!("/v1/admin/accounts/{}/status", ids[1]),
+            Some(&key),
+            json!({"status": "banned", "reason": "fraud"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reviewer = staff_token(&app, "r@bank.example", Role::Reviewer).await;
+    let case = case_of(&app, &reviewer, &id).await;
+    assert_eq!(case["kind"], "linked_account");
+    assert_eq!(case["source"]["linked_status"], "banned");
+    // Exports by operators are audited too.
+    app.get(&format!("/v1/admin/applications/{id}"), Some(&key))
+        .await;
+    let admin = staff_token(&app, "a@bank.example", Role::Admin).await;
+    let export = app.get("/v1/review/audit", Some(&admin)).await;
+    let actions: Vec<&str> = export.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"account.status_changed"), "{actions:?}");
+    assert!(actions.contains(&"application.exported"), "{actions:?}");
+}
+both_backends!(banning_an_account_flags_approved_linked_accounts);
