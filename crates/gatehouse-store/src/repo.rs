@@ -192,6 +192,8 @@ pub trait ReviewRepo: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<(StaffUser, String)>, StoreError>;
     async fn delete_staff_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Removes expired staff sessions; returns how many.
+    async fn purge_expired_staff_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Writes every change and appends the audit entries, in one transaction. A version
     /// check that fails is `Conflict("stale")` and nothing is written.
     async fn commit(&self, batch: &Batch) -> Result<(), StoreError>;

@@ -492,6 +492,14 @@ impl ReviewRepo for Db {
         Ok(())
     }
 
+    async fn purge_expired_staff_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
+            .bind(ts(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for change in &batch.changes {

@@ -130,6 +130,24 @@ async fn batches_are_all_or_nothing_and_chain_the_audit(db: Db) {
         verify_chain(&forged, &mut prev, &mut seq).unwrap_err().seq,
         2
     );
+    db.create_staff_session("h1", "u1", "csrf", now, now + Duration::minutes(5))
+        .await
+        .unwrap();
+    db.create_staff_session(
+        "h2",
+        "u1",
+        "csrf",
+        now - Duration::hours(2),
+        now - Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.staff_session("h1", now).await.unwrap().unwrap().1,
+        "csrf"
+    );
+    assert!(db.staff_session("h2", now).await.unwrap().is_none());
+    assert_eq!(db.purge_expired_staff_sessions(now).await.unwrap(), 1);
     let app_now = db.application(app.id).await.unwrap().unwrap();
     assert!(app_now.review.is_none());
 }
