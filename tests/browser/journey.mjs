@@ -197,6 +197,8 @@ try {
   await alice.page.waitForSelector('#decision-form');
   const appealText = await alice.page.textContent('section.appeal');
   assert.match(appealText, /renewal letter/);
+  await alice.page.waitForLoadState('load');
+  await alice.page.waitForFunction(() => [...document.images].every((i) => i.complete));
   const images = await alice.page.$$eval('img.doc', (imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), w: i.naturalWidth })));
   assert.ok(images.length >= 3, JSON.stringify(images));
   for (const i of images) assert.ok(i.w > 0, `image not shown: ${i.src}`);

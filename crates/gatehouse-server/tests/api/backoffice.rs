@@ -309,3 +309,54 @@ async fn the_case_page_journey(backend: Backend) {
     assert!(dash.text.contains("超时案件"), "{}", dash.text);
 }
 both_backends!(the_case_page_journey);
+
+async fn sla_breaches_are_flagged(backend: Backend) {
+    let app = spawn_with(backend, |c| {
+        c.review.appeal_cooldown_seconds = 0;
+        c.review.sla_hours.appeal = 0;
+    })
+    .await;
+    let token = app.signed_in("late@example.com").await;
+    let id = app
+        .passport_application(&token, passport("2020-01-01"))
+        .await;
+    app.submit(&token, &id, &[]).await;
+    let appeal = app
+        .post_json(
+            &format!("/v1/kyc/applications/{id}/appeals"),
+            Some(&token),
+            json!({"message": "please"}),
+        )
+        .await;
+    let appeal_id = appeal.body["id"].as_str().unwrap();
+    app.request(
+        reqwest::Method::POST,
+        &format!("/v1/kyc/appeals/{appeal_id}/submit"),
+        Some(&token),
+        &[],
+        None,
+    )
+    .await;
+    let mut b = sign_in(&app, "late@bank.example", Role::Reviewer).await;
+    let queue = b.get("/backoffice/queue", "en").await;
+    assert!(queue.text.contains("class=\"breach\""), "{}", queue.text);
+    let dash = b.get("/backoffice/dashboard", "en").await;
+    assert!(
+        dash.text
+            .contains("<p style=\"font-size:28px;margin:0\" id=\"breaches\">1</p>"),
+        "{}",
+        dash.text
+    );
+    let r = app
+        .post_json(
+            "/v1/staff/sessions",
+            None,
+            json!({"email": "late@bank.example", "password": STAFF_PASSWORD}),
+        )
+        .await;
+    let api = app
+        .get("/v1/review/cases", Some(r.body["token"].as_str().unwrap()))
+        .await;
+    assert_eq!(api.body["cases"][0]["sla_breached"], true, "{}", api.body);
+}
+both_backends!(sla_breaches_are_flagged);
