@@ -6,6 +6,7 @@ mod inspect_image;
 mod keys;
 mod sanctions;
 mod serve;
+mod staff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +56,16 @@ enum Command {
     Sanctions {
         #[command(subcommand)]
         command: sanctions::SanctionsCommand,
+    },
+    /// Back-office users (reviewers, senior reviewers, admins).
+    Users {
+        #[command(subcommand)]
+        command: staff::UsersCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: staff::AuditCommand,
     },
     /// Operator API keys.
     Keys {
@@ -192,6 +203,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli, &[])?;
             let db = open_db(&config).await?;
             return sanctions::run(&db, config.sanctions.threshold, command).await;
+        }
+        Command::Users { command } => {
+            let config = load_config(&cli, &[])?;
+            let db = open_db(&config).await?;
+            staff::users(&db, command).await?;
+        }
+        Command::Audit { command } => {
+            let config = load_config(&cli, &[])?;
+            let db = open_db(&config).await?;
+            return staff::audit_cmd(&db, command).await;
         }
         Command::Keys { command } => {
             let config = load_config(&cli, &[])?;

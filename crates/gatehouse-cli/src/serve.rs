@@ -25,7 +25,7 @@ pub async fn serve(config: Config) -> Result<()> {
 
 /// Expired sessions are useless; delete them hourly so the table stays small.
 fn spawn_session_purge(state: gatehouse_server::AppState) {
-    use gatehouse_store::repo::SessionRepo;
+    use gatehouse_store::repo::{ReviewRepo, SessionRepo};
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -34,6 +34,11 @@ fn spawn_session_purge(state: gatehouse_server::AppState) {
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+            match state.db().purge_expired_staff_sessions(now()).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired staff sessions purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "staff session purge failed"),
             }
         }
     });

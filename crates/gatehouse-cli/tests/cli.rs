@@ -78,6 +78,7 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
 applied 0002_identity_graph
 applied 0003_sanctions
 applied 0004_images
+applied 0006_review
 applied 0007_webhooks
 "
     );
@@ -371,4 +372,126 @@ fn sanctions_import_and_screen() {
     );
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stderr).contains("broken.json:1"));
+}
+
+fn gatehouse_stdin(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("GATEHOUSE_CONFIG")
+        .env_remove("GATEHOUSE_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run gatehouse");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Staff users from the CLI (password on stdin), then the audit chain: intact, then tampered
+/// with in SQL, which `audit verify` names.
+async fn users_and_a_tampered_audit_log(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(backend).await;
+    let env = [("GATEHOUSE_DATABASE_URL", db.url.as_str())];
+    for (email, role) in [
+        ("alice@bank.example", "reviewer"),
+        ("sam@bank.example", "senior-reviewer"),
+        ("ada@bank.example", "admin"),
+    ] {
+        let o = gatehouse_stdin(
+            dir.path(),
+            &["users", "create", "--email", email, "--role", role],
+            &env,
+            "a long staff passphrase\n",
+        );
+        assert!(o.status.success(), "{o:?}");
+        assert!(stdout(&o).contains(email));
+    }
+    let weak = gatehouse_stdin(
+        dir.path(),
+        &[
+            "users",
+            "create",
+            "--email",
+            "w@bank.example",
+            "--role",
+            "reviewer",
+        ],
+        &env,
+        "short\n",
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    let dup = gatehouse_stdin(
+        dir.path(),
+        &[
+            "users",
+            "create",
+            "--email",
+            "alice@bank.example",
+            "--role",
+            "admin",
+        ],
+        &env,
+        "a long staff passphrase\n",
+    );
+    assert_eq!(dup.status.code(), Some(1));
+    let list = stdout(&gatehouse(dir.path(), &["users", "list"], &env));
+    assert!(list.contains("senior_reviewer") && list.contains("ada@bank.example"));
+
+    let ok = gatehouse(dir.path(), &["audit", "verify"], &env);
+    assert!(ok.status.success(), "{ok:?}");
+    assert_eq!(stdout(&ok), "audit log intact: 3 entries\n");
+
+    // The table refuses changes; someone with the database's keys drops the guard and edits
+    // entry 2.
+    assert!(db
+        .execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2")
+        .await
+        .is_err());
+    match backend {
+        Backend::Sqlite => {
+            db.execute("DROP TRIGGER audit_log_no_update")
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            db.execute("DROP TRIGGER audit_log_append_only ON audit_log")
+                .await
+                .unwrap();
+        }
+    }
+    let changed = db
+        .execute(
+            "UPDATE audit_log SET after_state = '{\"email\":\"mallory@bank.example\",\"role\":\"senior_reviewer\"}' WHERE seq = 2",
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let broken = gatehouse(dir.path(), &["audit", "verify"], &env);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stdout(&broken).starts_with("audit log broken at entry 2:"),
+        "{}",
+        stdout(&broken)
+    );
+}
+
+#[tokio::test]
+async fn users_and_a_tampered_audit_log_sqlite() {
+    users_and_a_tampered_audit_log(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn users_and_a_tampered_audit_log_postgres() {
+    users_and_a_tampered_audit_log(Backend::Postgres).await;
 }

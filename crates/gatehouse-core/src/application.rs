@@ -19,15 +19,18 @@ pub enum ApplicationStatus {
     RejectedRetry,
     RejectedFinal,
     ManualReview,
+    /// A reviewer asked the applicant for more information; answering returns it to review.
+    InfoRequested,
 }
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 5] = [
+    pub const ALL: [ApplicationStatus; 6] = [
         ApplicationStatus::Draft,
         ApplicationStatus::Approved,
         ApplicationStatus::RejectedRetry,
         ApplicationStatus::RejectedFinal,
         ApplicationStatus::ManualReview,
+        ApplicationStatus::InfoRequested,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -37,6 +40,7 @@ impl ApplicationStatus {
             ApplicationStatus::RejectedRetry => "rejected_retry",
             ApplicationStatus::RejectedFinal => "rejected_final",
             ApplicationStatus::ManualReview => "manual_review",
+            ApplicationStatus::InfoRequested => "info_requested",
         }
     }
 

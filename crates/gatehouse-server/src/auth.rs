@@ -9,8 +9,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use chrono::Utc;
 use gatehouse_core::ids::AccountId;
-use gatehouse_store::models::{ApiKey, KeyScope};
-use gatehouse_store::repo::{ApiKeyRepo, SessionRepo};
+use gatehouse_store::models::{ApiKey, KeyScope, Role, StaffUser};
+use gatehouse_store::repo::{ApiKeyRepo, ReviewRepo, SessionRepo};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -21,6 +21,8 @@ use crate::state::AppState;
 /// Session tokens start with this; operator keys with [`API_KEY_PREFIX`].
 pub const SESSION_PREFIX: &str = "ghs_";
 pub const API_KEY_PREFIX: &str = "ghk_";
+/// Staff (reviewer) session tokens.
+pub const STAFF_PREFIX: &str = "ghr_";
 
 /// argon2id with OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -61,6 +63,25 @@ fn random_hex(bytes: usize) -> String {
 /// A new session token: 128 random bits.
 pub fn new_session_token() -> String {
     format!("{SESSION_PREFIX}{}", random_hex(16))
+}
+
+/// A new staff session token: 128 random bits.
+pub fn new_staff_token() -> String {
+    format!("{STAFF_PREFIX}{}", random_hex(16))
+}
+
+/// A CSRF token for a back-office session: 128 random bits.
+pub fn new_csrf_token() -> String {
+    random_hex(16)
+}
+
+/// Compares secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// A new operator API key: 256 random bits.
@@ -141,6 +162,100 @@ impl FromRequestParts<AppState> for Admin {
             return Err(ApiError::Forbidden);
         }
         Ok(Admin(key))
+    }
+}
+
+/// A signed-in staff user (review API: `Authorization: Bearer ghr_...`), any role.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: StaffUser,
+    pub session_hash: String,
+    pub csrf: String,
+}
+
+impl Staff {
+    /// Resolves a staff session token (from a header or the back-office cookie).
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Self, ApiError> {
+        if !token.starts_with(STAFF_PREFIX) {
+            return Err(ApiError::Unauthorized);
+        }
+        let hash = token_hash(token);
+        let (user, csrf) = state
+            .db()
+            .staff_session(&hash, Utc::now())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Staff {
+            user,
+            session_hash: hash,
+            csrf,
+        })
+    }
+
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.user.id)
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        Staff::from_token(state, token).await
+    }
+}
+
+/// Whether a role may decide cases.
+pub fn can_review(role: Role) -> bool {
+    matches!(role, Role::Reviewer | Role::SeniorReviewer)
+}
+
+/// A staff user who may work on cases: `reviewer` or `senior_reviewer`.
+#[derive(Debug, Clone)]
+pub struct Reviewer(pub Staff);
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if !can_review(staff.user.role) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Reviewer(staff))
+    }
+}
+
+/// A `senior_reviewer`: handles escalations and confirms four-eyes decisions.
+#[derive(Debug, Clone)]
+pub struct SeniorReviewer(pub Staff);
+
+impl FromRequestParts<AppState> for SeniorReviewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.user.role != Role::SeniorReviewer {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(SeniorReviewer(staff))
+    }
+}
+
+/// A staff `admin`: staff and audit administration; does not decide cases.
+#[derive(Debug, Clone)]
+pub struct StaffAdmin(pub Staff);
+
+impl FromRequestParts<AppState> for StaffAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.user.role != Role::Admin {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(StaffAdmin(staff))
     }
 }
 

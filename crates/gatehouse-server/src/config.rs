@@ -59,6 +59,7 @@ pub struct Config {
     /// Networks whose addresses never link accounts (carrier-grade NAT, office proxies).
     pub shared_networks: Vec<String>,
     pub sanctions: SanctionsConfig,
+    pub review: Review,
     pub log: Log,
     /// Thresholds and decoding limits of the image checks.
     pub images: gatehouse_checks::imaging::ImageSettings,
@@ -77,6 +78,58 @@ impl Default for Precheck {
     fn default() -> Self {
         Self {
             per_account_per_minute: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Review {
+    /// Appeals an application may have in all.
+    pub max_appeals: u32,
+    /// Minimum wait after an appeal was opened before the next one, in seconds.
+    pub appeal_cooldown_seconds: u64,
+    /// How long a back-office (and review API) sign-in lasts, in minutes.
+    pub session_ttl_minutes: u64,
+    /// Mark the back-office cookie `Secure` (sent over HTTPS only; browsers also accept it on
+    /// http://localhost). Turn off only behind a TLS-terminating proxy that rewrites nothing.
+    pub secure_cookies: bool,
+    pub sla_hours: SlaHours,
+}
+
+/// How long each kind of case may wait for a decision before it is flagged, in hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlaHours {
+    pub manual_review: u64,
+    pub appeal: u64,
+    pub sanctions: u64,
+    pub linked_account: u64,
+    pub rescreen: u64,
+    pub liveness: u64,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        Self {
+            max_appeals: 3,
+            appeal_cooldown_seconds: 24 * 3600,
+            session_ttl_minutes: 8 * 60,
+            secure_cookies: true,
+            sla_hours: SlaHours::default(),
+        }
+    }
+}
+
+impl Default for SlaHours {
+    fn default() -> Self {
+        Self {
+            manual_review: 24,
+            appeal: 72,
+            sanctions: 4,
+            linked_account: 24,
+            rescreen: 24,
+            liveness: 24,
         }
     }
 }
@@ -188,6 +241,7 @@ impl Default for Config {
             ip_link_window_minutes: 60,
             shared_networks: Vec::new(),
             sanctions: SanctionsConfig::default(),
+            review: Review::default(),
             log: Log::default(),
             images: Default::default(),
             precheck: Precheck::default(),
@@ -452,6 +506,9 @@ impl Config {
         }
         if self.limits.max_upload_bytes == 0 || self.limits.max_json_bytes == 0 {
             return Err("limits must be greater than zero".into());
+        }
+        if self.review.session_ttl_minutes == 0 {
+            return Err("review.session_ttl_minutes must be at least 1".into());
         }
         if self.sessions.ttl_minutes == 0 {
             return Err("sessions.ttl_minutes must be at least 1".into());

@@ -69,6 +69,24 @@ pub enum ApiError {
     /// A replay of a webhook delivery that a dispatcher is sending right now.
     #[error("delivery in progress")]
     DeliveryInProgress,
+    /// The case is not in a state that allows this (claimed by someone else, closed, ...).
+    #[error("case conflict")]
+    CaseConflict(String),
+    /// Four-eyes: the confirming senior reviewer must differ from the one who decided.
+    #[error("four eyes")]
+    SameReviewer,
+    #[error("appeal not allowed")]
+    AppealNotAllowed { status: &'static str },
+    #[error("appeal open")]
+    AppealOpen { appeal_id: String },
+    #[error("appeal limit reached")]
+    AppealLimitReached { limit: u32 },
+    #[error("appeal cooldown")]
+    AppealCooldown { retry_after_seconds: u64 },
+    #[error("appeal not editable")]
+    AppealNotEditable,
+    #[error("no information requested")]
+    InfoNotRequested,
     /// Anything unexpected. The text goes to the log only, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -124,6 +142,14 @@ impl ApiError {
             RegionRestricted => (StatusCode::FORBIDDEN, "region_restricted"),
             AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
             DeliveryInProgress => (StatusCode::CONFLICT, "delivery_in_progress"),
+            CaseConflict(_) => (StatusCode::CONFLICT, "case_conflict"),
+            SameReviewer => (StatusCode::FORBIDDEN, "four_eyes_same_reviewer"),
+            AppealNotAllowed { .. } => (StatusCode::CONFLICT, "appeal_not_allowed"),
+            AppealOpen { .. } => (StatusCode::CONFLICT, "appeal_open"),
+            AppealLimitReached { .. } => (StatusCode::CONFLICT, "appeal_limit_reached"),
+            AppealCooldown { .. } => (StatusCode::TOO_MANY_REQUESTS, "appeal_cooldown"),
+            AppealNotEditable => (StatusCode::CONFLICT, "appeal_not_editable"),
+            InfoNotRequested => (StatusCode::CONFLICT, "info_not_requested"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -156,6 +182,19 @@ impl ApiError {
                 format!("The application is {status}; only draft and rejected_retry applications can change.")
             }
             FileTooLarge { limit_bytes } => format!("Files may be at most {limit_bytes} bytes."),
+            CaseConflict(why) => why.clone(),
+            AppealNotAllowed { status } => {
+                format!("The application is {status}; only rejected applications can be appealed.")
+            }
+            AppealOpen { appeal_id } => {
+                format!("Appeal {appeal_id} is still open; continue with it.")
+            }
+            AppealLimitReached { limit } => {
+                format!("An application may be appealed at most {limit} times.")
+            }
+            AppealCooldown {
+                retry_after_seconds,
+            } => format!("Try again in {retry_after_seconds} seconds."),
             UnsupportedFileType { accepted } => {
                 format!("Accepted file types: {}.", accepted.join(", "))
             }
@@ -172,6 +211,9 @@ impl ApiError {
                 retry_after_seconds,
             }
             | ApiError::PrecheckRateLimited {
+                retry_after_seconds,
+            }
+            | ApiError::AppealCooldown {
                 retry_after_seconds,
             } => Some(*retry_after_seconds),
             _ => None,
@@ -311,6 +353,18 @@ mod tests {
             ApiError::RegionRestricted,
             ApiError::AccountDisabled,
             ApiError::DeliveryInProgress,
+            ApiError::CaseConflict(String::new()),
+            ApiError::SameReviewer,
+            ApiError::AppealNotAllowed { status: "draft" },
+            ApiError::AppealOpen {
+                appeal_id: String::new(),
+            },
+            ApiError::AppealLimitReached { limit: 1 },
+            ApiError::AppealCooldown {
+                retry_after_seconds: 1,
+            },
+            ApiError::AppealNotEditable,
+            ApiError::InfoNotRequested,
             ApiError::Internal(String::new()),
         ];
         let codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

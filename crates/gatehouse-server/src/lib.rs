@@ -1,6 +1,7 @@
 //! Gatehouse HTTP server: configuration, authentication, services and handlers.
 
 pub mod auth;
+pub mod backoffice;
 mod body;
 pub mod client_ip;
 pub mod config;
@@ -76,7 +77,13 @@ pub async fn serve(
             }
             // One page at a time, so requests keep the database between pages.
             loop {
-                match sanctions::rescreen_step(lists.db(), lists.screening()).await {
+                match sanctions::rescreen_step(
+                    lists.db(),
+                    lists.screening(),
+                    &lists.config().review,
+                )
+                .await
+                {
                     Ok(true) => tokio::task::yield_now().await,
                     Ok(false) => break,
                     Err(e) => {

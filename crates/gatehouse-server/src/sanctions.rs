@@ -347,7 +347,11 @@ const PAGE: u32 = 200;
 
 /// Runs (or resumes) re-screening of approved applications against the current versions:
 /// one page per call, so a restart loses at most a page of work. Returns whether work remains.
-pub async fn rescreen_step(db: &Db, screening: &Screening) -> Result<bool, ApiError> {
+pub async fn rescreen_step(
+    db: &Db,
+    screening: &Screening,
+    review: &crate::config::Review,
+) -> Result<bool, ApiError> {
     let versions = screening.versions();
     if versions.is_empty() {
         return Ok(false);
@@ -387,7 +391,7 @@ pub async fn rescreen_step(db: &Db, screening: &Screening) -> Result<bool, ApiEr
         let hits = screen_applicant(screening, &application.data);
         if !hits.is_empty() {
             job.hits += 1;
-            db.add_sanctions_alert(&SanctionsAlert {
+            let alert = SanctionsAlert {
                 id: gatehouse_core::ids::AttemptId::new().to_string(),
                 account_id: application.account_id,
                 application_id: application.id,
@@ -395,7 +399,15 @@ pub async fn rescreen_step(db: &Db, screening: &Screening) -> Result<bool, ApiEr
                 hits: serde_json::to_value(&hits).map_err(ApiError::internal)?,
                 status: "open".into(),
                 created_at: now,
-            })
+            };
+            db.add_sanctions_alert(&alert).await?;
+            crate::service::review::open_rescreen_case(
+                db,
+                review,
+                application,
+                &alert.id,
+                &alert.hits,
+            )
             .await?;
         }
         job.screened += 1;

@@ -180,7 +180,8 @@ impl DecisionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationView {
     pub id: String,
-    /// `draft`, `approved`, `rejected_retry`, `rejected_final` or `manual_review`.
+    /// `draft`, `approved`, `rejected_retry`, `rejected_final`, `manual_review` or
+    /// `info_requested`.
     pub status: String,
     /// Verification level applied for.
     pub level: u8,
@@ -199,6 +200,11 @@ pub struct ApplicationView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// A reviewer's note to the applicant and, while `info_requested`, what is wanted
+    /// (`info_request: {documents, message}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub review: Option<gatehouse_store::models::ReviewNotice>,
 }
 
 impl ApplicationView {
@@ -221,6 +227,7 @@ impl ApplicationView {
             created_at: a.created_at,
             updated_at: a.updated_at,
             submitted_at: a.last_submitted_at,
+            review: a.review.clone(),
         }
     }
 }

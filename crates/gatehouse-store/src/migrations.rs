@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0004_images.sql"),
     },
     Migration {
+        version: 6,
+        name: "0006_review",
+        sqlite: include_str!("../migrations/sqlite/0006_review.sql"),
+        postgres: include_str!("../migrations/postgres/0006_review.sql"),
+    },
+    Migration {
         version: 7,
         name: "0007_webhooks",
         sqlite: include_str!("../migrations/sqlite/0007_webhooks.sql"),

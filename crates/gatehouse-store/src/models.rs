@@ -129,6 +129,27 @@ pub struct Application {
     pub updated_at: DateTime<Utc>,
     /// Incremented by every write; writes name the version they read.
     pub version: i64,
+    /// What a reviewer told the applicant (a note, a request for information), if anything.
+    pub review: Option<ReviewNotice>,
+}
+
+/// What the applicant sees of a reviewer's work: the note and, while `info_requested`, what
+/// is wanted. Internal notes never go here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewNotice {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_to_applicant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info_request: Option<InfoRequest>,
+    pub at: DateTime<Utc>,
+}
+
+/// Which supporting documents a reviewer wants, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InfoRequest {
+    /// Supporting-file kinds (`household_register`, `utility_bill`, ...).
+    pub documents: Vec<String>,
+    pub message: String,
 }
 
 /// One submission, as it was: never changed after it is written.
@@ -332,4 +353,352 @@ pub enum DeliveryNext {
     Delivered,
     RetryAt(DateTime<Utc>),
     Failed,
+}
+
+macro_rules! str_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+str_enum!(
+    /// What a staff user may do. `admin` administers (staff, audit exports) but does not
+    /// decide cases: deciding needs `reviewer` or `senior_reviewer`.
+    Role {
+        Reviewer = "reviewer",
+        SeniorReviewer = "senior_reviewer",
+        Admin = "admin",
+    }
+);
+
+str_enum!(
+    /// Why a case was opened.
+    CaseKind {
+        ManualReview = "manual_review",
+        Appeal = "appeal",
+        Sanctions = "sanctions",
+        LinkedAccount = "linked_account",
+        Rescreen = "rescreen",
+        Liveness = "liveness",
+    }
+);
+
+str_enum!(
+    /// Where a case stands.
+    CaseStatus {
+        /// In the queue, nobody working on it.
+        Open = "open",
+        /// Claimed by its assignee.
+        InReview = "in_review",
+        /// Waiting for the applicant's answer.
+        InfoRequested = "info_requested",
+        /// Handed to senior reviewers; only they may claim it.
+        Escalated = "escalated",
+        /// A decision waits for a second senior reviewer's confirmation.
+        PendingConfirmation = "pending_confirmation",
+        Closed = "closed",
+    }
+);
+
+/// A back-office user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffUser {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub disabled: bool,
+}
+
+/// A case for a reviewer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewCase {
+    pub id: String,
+    pub application_id: ApplicationId,
+    pub account_id: AccountId,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    /// Lower is more urgent.
+    pub priority: i64,
+    /// The applicant's country of residence (or nationality), for filtering.
+    pub country: Option<String>,
+    pub assignee: Option<String>,
+    pub escalated: bool,
+    /// What opened the case: reason codes, sanctions hits, the appeal id, ...
+    pub source: serde_json::Value,
+    /// A decision waiting for four-eyes confirmation: the decision id.
+    pub pending: Option<String>,
+    pub due_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+/// An applicant's appeal against a rejection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appeal {
+    pub id: String,
+    pub application_id: ApplicationId,
+    pub account_id: AccountId,
+    pub message: String,
+    /// `draft`, `submitted` or `closed`.
+    pub status: String,
+    pub case_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A supporting document for an appeal (`appeal:<id>`) or an answer to a request for
+/// information (`info:<case id>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupportingFile {
+    pub id: FileId,
+    pub owner: String,
+    pub application_id: ApplicationId,
+    pub name: String,
+    pub kind: String,
+    pub object_key: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// One message of the thread between an applicant and the reviewers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: String,
+    pub application_id: ApplicationId,
+    /// `applicant` or `reviewer`.
+    pub author: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reviewers-only note on a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseNote {
+    pub id: String,
+    pub case_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reviewer's decision on a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewDecision {
+    pub id: String,
+    pub case_id: String,
+    pub application_id: ApplicationId,
+    /// `approve`, `reject_retry`, `reject_final`, `request_info` or `escalate`.
+    pub action: String,
+    pub reasons: Vec<String>,
+    pub documents: Vec<String>,
+    pub note_to_applicant: Option<String>,
+    pub internal_note: Option<String>,
+    pub decided_by: String,
+    /// `effective`, `pending` (four-eyes) or `confirmed`.
+    pub status: String,
+    pub confirmed_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// One entry to append to the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// `staff:<id>`, `applicant:<id>`, `operator:<key id>`, `system` or `cli`.
+    pub actor: String,
+    /// `case.claimed`, `file.viewed`, ...
+    pub action: String,
+    /// `case:<id>`, `application:<id>`, `file:<id>`, ...
+    pub subject: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// An audit entry as stored, with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash of the chain before its first entry.
+pub const AUDIT_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+impl AuditRecord {
+    /// SHA-256 over the previous hash and the entry's stored content, each field
+    /// length-prefixed so that no two different entries share a pre-image.
+    pub fn compute_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let seq = self.seq.to_string();
+        let fields: [Option<&str>; 8] = [
+            Some(&self.prev_hash),
+            Some(&seq),
+            Some(&self.at),
+            Some(&self.actor),
+            Some(&self.action),
+            Some(&self.subject),
+            self.before.as_deref(),
+            self.after.as_deref(),
+        ];
+        for f in fields {
+            match f {
+                Some(s) => {
+                    h.update((s.len() as u64).to_be_bytes());
+                    h.update(s.as_bytes());
+                }
+                None => h.update(u64::MAX.to_be_bytes()),
+            }
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// Why the audit chain does not verify: the first bad entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenChain {
+    pub seq: i64,
+    pub why: String,
+}
+
+/// Checks records (in `seq` order, starting at the first) link up and hash correctly.
+/// `prev` is the hash before the first record and `expected_seq` its number.
+pub fn verify_chain(
+    records: &[AuditRecord],
+    prev: &mut String,
+    expected_seq: &mut i64,
+) -> Result<(), BrokenChain> {
+    for r in records {
+        if r.seq != *expected_seq {
+            return Err(BrokenChain {
+                seq: *expected_seq,
+                why: format!("entry {} is missing (next is {})", expected_seq, r.seq),
+            });
+        }
+        if r.prev_hash != *prev {
+            return Err(BrokenChain {
+                seq: r.seq,
+                why: "its previous-hash does not match the entry before it".into(),
+            });
+        }
+        if r.compute_hash() != r.hash {
+            return Err(BrokenChain {
+                seq: r.seq,
+                why: "its content does not match its hash".into(),
+            });
+        }
+        prev.clone_from(&r.hash);
+        *expected_seq += 1;
+    }
+    Ok(())
+}
+
+/// One change of a review transaction.
+#[derive(Debug, Clone)]
+pub enum Change {
+    InsertCase(ReviewCase),
+    /// Writes the case if it is still at `expected_version` (the stored version becomes one more).
+    UpdateCase {
+        case: ReviewCase,
+        expected_version: i64,
+    },
+    /// Sets an application's status, decision and review notice if it is still at
+    /// `expected_version`.
+    UpdateApplication {
+        id: ApplicationId,
+        expected_version: i64,
+        status: gatehouse_core::application::ApplicationStatus,
+        last_decision: Option<Decision>,
+        review: Option<ReviewNotice>,
+    },
+    InsertAppeal(Appeal),
+    UpdateAppeal(Appeal),
+    InsertSupportingFile(SupportingFile),
+    InsertMessage(Message),
+    InsertNote(CaseNote),
+    InsertDecision(ReviewDecision),
+    UpdateDecision(ReviewDecision),
+    /// A webhook event about the batch's change, into the outbox in the same transaction.
+    Event(NewEvent),
+}
+
+/// Changes written in one transaction together with their audit entries.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub at: DateTime<Utc>,
+    pub changes: Vec<Change>,
+    pub audit: Vec<AuditEntry>,
+}
+
+impl Batch {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self {
+            at,
+            changes: Vec::new(),
+            audit: Vec::new(),
+        }
+    }
+
+    pub fn change(&mut self, change: Change) -> &mut Self {
+        self.changes.push(change);
+        self
+    }
+
+    pub fn audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> &mut Self {
+        self.audit.push(AuditEntry {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            before,
+            after,
+        });
+        self
+    }
+}
+
+/// Filters of the review queue; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub statuses: Vec<CaseStatus>,
+    pub kind: Option<CaseKind>,
+    /// A staff user id, or `Some("")` for unassigned cases.
+    pub assignee: Option<String>,
+    pub country: Option<String>,
+    pub application_id: Option<ApplicationId>,
 }

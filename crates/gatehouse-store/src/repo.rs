@@ -11,6 +11,10 @@ use crate::models::{
     ImageHash, Link, NewEvent, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
 };
 use crate::models::{
+    Appeal, AuditRecord, Batch, CaseFilter, CaseNote, Message, ReviewCase, ReviewDecision,
+    StaffUser, SupportingFile,
+};
+use crate::models::{
     ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryNext, StoredEvent, WebhookEndpoint,
 };
 use crate::StoreError;
@@ -176,6 +180,69 @@ pub trait ImageHashRepo: Send + Sync {
     ) -> Result<Vec<ImageHash>, StoreError>;
 }
 
+/// Staff users, review cases, appeals, messages, decisions and the audit log.
+#[async_trait]
+pub trait ReviewRepo: Send + Sync {
+    /// `Conflict("staff_exists")` when the e-mail is taken.
+    async fn create_staff_user(
+        &self,
+        user: &StaffUser,
+        password_hash: &str,
+    ) -> Result<(), StoreError>;
+    /// The user and its password hash, by e-mail.
+    async fn staff_credentials(
+        &self,
+        email: &str,
+    ) -> Result<Option<(StaffUser, String)>, StoreError>;
+    async fn staff_user(&self, id: &str) -> Result<Option<StaffUser>, StoreError>;
+    async fn list_staff_users(&self) -> Result<Vec<StaffUser>, StoreError>;
+    async fn create_staff_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The user and CSRF token of an unexpired session of an enabled user.
+    async fn staff_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(StaffUser, String)>, StoreError>;
+    async fn delete_staff_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Removes expired staff sessions; returns how many.
+    async fn purge_expired_staff_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Writes every change and appends the audit entries, in one transaction. A version
+    /// check that fails is `Conflict("stale")` and nothing is written.
+    async fn commit(&self, batch: &Batch) -> Result<(), StoreError>;
+    async fn case(&self, id: &str) -> Result<Option<ReviewCase>, StoreError>;
+    /// The queue: most urgent first (priority, then age).
+    async fn cases(&self, filter: &CaseFilter, limit: u32) -> Result<Vec<ReviewCase>, StoreError>;
+    async fn appeal(&self, id: &str) -> Result<Option<Appeal>, StoreError>;
+    /// Oldest first.
+    async fn appeals_of_application(&self, id: ApplicationId) -> Result<Vec<Appeal>, StoreError>;
+    /// Oldest first; by owner (`appeal:<id>`, `info:<case id>`) or for the whole application.
+    async fn supporting_files(
+        &self,
+        application_id: ApplicationId,
+        owner: Option<&str>,
+    ) -> Result<Vec<SupportingFile>, StoreError>;
+    /// Oldest first.
+    async fn messages(&self, application_id: ApplicationId) -> Result<Vec<Message>, StoreError>;
+    /// Oldest first.
+    async fn case_notes(&self, case_id: &str) -> Result<Vec<CaseNote>, StoreError>;
+    /// Oldest first.
+    async fn case_decisions(&self, case_id: &str) -> Result<Vec<ReviewDecision>, StoreError>;
+    /// Effective decisions per UTC day (`YYYY-MM-DD`, count) since `since`, oldest first.
+    async fn decisions_per_day(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
+    /// Audit entries with `seq > after`, in order, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
 /// Everything the server needs from storage, as one object.
 pub trait Repos:
     AccountRepo
@@ -186,6 +253,7 @@ pub trait Repos:
     + SanctionsRepo
     + ImageHashRepo
     + WebhookRepo
+    + ReviewRepo
 {
 }
 impl<T> Repos for T where
@@ -197,6 +265,7 @@ impl<T> Repos for T where
         + SanctionsRepo
         + ImageHashRepo
         + WebhookRepo
+        + ReviewRepo
 {
 }
 

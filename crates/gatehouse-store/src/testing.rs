@@ -53,6 +53,14 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs raw SQL, for tests that must get behind the repositories (tampering).
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(sql).execute(&self.db.pool).await?;
+        Ok(done.rows_affected())
+    }
+}
+
 async fn connect_admin(url: &str) -> sqlx::AnyConnection {
     use sqlx::Connection;
     sqlx::AnyConnection::connect(url).await.unwrap_or_else(|e| {

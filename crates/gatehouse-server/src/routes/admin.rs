@@ -68,11 +68,11 @@ pub async fn list_applications(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn application(
     State(state): State<AppState>,
-    _operator: Operator,
+    Operator(key): Operator,
     RequestLang(lang): RequestLang,
     Path(id): Path<String>,
 ) -> Result<Json<AdminApplicationView>, ApiError> {
-    let (a, attempts) = operators::application(&state, &id).await?;
+    let (a, attempts) = operators::application(&state, &id, &format!("key:{}", key.id)).await?;
     let findings = a
         .last_decision
         .as_ref()

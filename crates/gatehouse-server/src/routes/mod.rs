@@ -3,8 +3,10 @@
 
 mod accounts;
 mod admin;
+mod appeals;
 mod applications;
 mod health;
+pub mod review;
 mod sanctions;
 mod webhooks;
 
@@ -40,6 +42,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Registration and sessions"),
         (name = "applications", description = "The applicant's verification application"),
         (name = "operators", description = "The exchange's backend and administrators (API keys)"),
+        (name = "review", description = "Reviewers: staff sessions, cases, decisions, audit"),
         (name = "operations", description = "Probes, metrics, this document"),
     )
 )]
@@ -56,7 +59,7 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An applicant session token (ghs_...) or an operator API key (ghk_...)",
+                        "An applicant session token (ghs_...), a staff session token (ghr_...) or an operator API key (ghk_...)",
                     ))
                     .build(),
             ),
@@ -70,6 +73,8 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
     let uploads = OpenApiRouter::new()
         .routes(routes!(applications::upload, applications::download))
         .routes(routes!(applications::precheck))
+        .routes(routes!(appeals::upload))
+        .routes(routes!(appeals::upload_answer))
         // One byte over the limit still reaches the handler, which answers file_too_large.
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_upload_bytes + 1).unwrap_or(usize::MAX),
@@ -100,6 +105,25 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::replay))
+        .routes(routes!(appeals::create))
+        .routes(routes!(appeals::get))
+        .routes(routes!(appeals::submit))
+        .routes(routes!(appeals::messages, appeals::post_message))
+        .routes(routes!(appeals::respond))
+        .routes(routes!(review::login))
+        .routes(routes!(review::logout))
+        .routes(routes!(review::list))
+        .routes(routes!(review::get))
+        .routes(routes!(review::claim))
+        .routes(routes!(review::release))
+        .routes(routes!(review::decide))
+        .routes(routes!(review::confirm))
+        .routes(routes!(review::decline))
+        .routes(routes!(review::reasons))
+        .routes(routes!(review::post_message))
+        .routes(routes!(review::add_note))
+        .routes(routes!(review::file))
+        .routes(routes!(review::audit_export))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limits.max_json_bytes).unwrap_or(usize::MAX),
         ))
@@ -127,6 +151,7 @@ pub fn router(state: AppState) -> Router {
     let doc = Arc::new(doc);
     let timeout = Duration::from_secs(state.config().limits.request_timeout_seconds);
     routes
+        .merge(crate::backoffice::router())
         .route(
             "/openapi.json",
             axum::routing::get(move || {

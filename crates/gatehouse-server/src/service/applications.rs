@@ -46,6 +46,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         version: 1,
+        review: None,
     };
     match state.db().create_application(&application).await {
         Ok(()) => {}
@@ -336,6 +337,11 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     }
     state.webhooks().wake();
+    if let Err(e) =
+        crate::service::review::after_submission(state, current.status, &after, &decision).await
+    {
+        tracing::error!(application_id = %current.id, error = %e, "could not open the review case");
+    }
     let codes: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
     state
         .metrics()

@@ -2,12 +2,17 @@
 //! that need storage. Pure rules live in `gatehouse-core` and `gatehouse-checks`.
 
 pub mod accounts;
+pub mod appeals;
 pub mod applications;
+pub mod audit;
+pub mod events;
 pub mod files;
 pub mod images;
 pub mod linkage;
 pub mod operators;
 pub mod precheck;
+pub mod review;
+pub mod staff;
 
 use chrono::{DateTime, SubsecRound, Utc};
 

@@ -44,6 +44,7 @@ pub async fn list_applications(
 pub async fn application(
     state: &AppState,
     id: &str,
+    actor: &str,
 ) -> Result<(Application, Vec<Attempt>), ApiError> {
     let id: ApplicationId = id.parse().map_err(|_| ApiError::NotFound)?;
     let application = state
@@ -52,6 +53,16 @@ pub async fn application(
         .await?
         .ok_or(ApiError::NotFound)?;
     let attempts = state.db().attempts(id).await?;
+    // The applicant's data leaves the service: audited like a reviewer's file view.
+    let mut batch = gatehouse_store::models::Batch::new(crate::service::now());
+    batch.audit(
+        actor,
+        "application.exported",
+        &format!("application:{id}"),
+        None,
+        Some(serde_json::json!({"attempts": attempts.len()})),
+    );
+    gatehouse_store::repo::ReviewRepo::commit(state.db(), &batch).await?;
     Ok((application, attempts))
 }
 
@@ -136,10 +147,20 @@ pub async fn set_status(
         actor,
         at: crate::service::now(),
     };
+    let before = state.db().account(id).await?.map(|a| a.status);
     let account = state.db().set_account_status(id, &change).await?;
     if !status.can_sign_in() {
         state.db().delete_sessions_of(id).await?;
     }
+    crate::service::review::account_status_changed(
+        state,
+        id,
+        before,
+        status,
+        &change.actor,
+        &change.reason,
+    )
+    .await?;
     tracing::info!(account_id = %id, status = status.as_str(), actor = %change.actor, "account status changed");
     let history = state.db().status_history(id).await?;
     Ok((account, history))

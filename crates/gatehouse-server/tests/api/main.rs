@@ -2,6 +2,7 @@
 
 mod accounts;
 mod applications;
+mod backoffice;
 mod helpers;
 mod identity;
 mod images;
@@ -9,6 +10,7 @@ mod links;
 mod operators;
 mod receiver;
 mod region;
+mod review;
 mod robustness;
 mod sanctions;
 mod webhook_endpoints;

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use gatehouse_server::sanctions::{parse, store, ListFile, ListFormat};
 use gatehouse_server::service::{now, operators};
-use gatehouse_store::models::KeyScope;
+use gatehouse_store::models::{KeyScope, Role};
 use gatehouse_store::Backend;
 use serde_json::{json, Value};
 
@@ -90,6 +90,39 @@ async fn possible_matches_go_to_review_and_stay_neutral(backend: Backend) {
         admin.body["findings"][0]["evidence"]["hits"][0]["entity_id"],
         "ent-1"
     );
+
+    // A sanctions case, first in the queue; approving despite the hit needs four eyes.
+    let reviewer = crate::review::staff_token(&app, "r@bank.example", Role::Reviewer).await;
+    let senior = crate::review::staff_token(&app, "s@bank.example", Role::SeniorReviewer).await;
+    let queue = app.get("/v1/review/cases", Some(&reviewer)).await;
+    let case = &queue.body["cases"][0];
+    assert_eq!(case["kind"], "sanctions", "{}", queue.body);
+    assert_eq!(case["application_id"], id.as_str());
+    let base = format!("/v1/review/cases/{}", case["id"].as_str().unwrap());
+    let detail = app.get(&base, Some(&reviewer)).await;
+    assert_eq!(detail.body["sanctions_hits"][0]["entity_id"], "ent-1");
+    app.post_json(&format!("{base}/claim"), Some(&reviewer), json!({}))
+        .await;
+    let d = app
+        .post_json(
+            &format!("{base}/decision"),
+            Some(&reviewer),
+            json!({"action": "approve", "internal_note": "different person: other birthplace"}),
+        )
+        .await;
+    assert_eq!(d.body["pending_confirmation"], true, "{}", d.body);
+    let still = app
+        .get(&format!("/v1/kyc/applications/{id}"), Some(&token))
+        .await;
+    assert_eq!(still.body["status"], "manual_review");
+    let c = app
+        .post_json(&format!("{base}/confirm"), Some(&senior), json!({}))
+        .await;
+    assert_eq!(c.status, 200, "{}", c.body);
+    let done = app
+        .get(&format!("/v1/kyc/applications/{id}"), Some(&token))
+        .await;
+    assert_eq!(done.body["status"], "approved");
 }
 both_backends!(possible_matches_go_to_review_and_stay_neutral);
 
@@ -123,6 +156,15 @@ async fn a_new_list_rescreens_approved_applicants(backend: Backend) {
     assert_eq!(alert["application_id"], id.as_str());
     assert_eq!(alert["hits"][0]["entity_id"], "ent-9");
     assert_eq!(alert["status"], "open");
+
+    // Re-screening opened a case for reviewers, with the hits.
+    let reviewer = crate::review::staff_token(&app, "r@bank.example", Role::Reviewer).await;
+    let queue = app
+        .get("/v1/review/cases?kind=rescreen", Some(&reviewer))
+        .await;
+    let case = &queue.body["cases"][0];
+    assert_eq!(case["application_id"], id.as_str(), "{}", queue.body);
+    assert_eq!(case["source"]["hits"][0]["entity_id"], "ent-9");
 }
 both_backends!(a_new_list_rescreens_approved_applicants);
 

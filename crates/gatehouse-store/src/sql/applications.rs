@@ -12,7 +12,7 @@ use crate::repo::{ApplicationRepo, NewAttempt};
 use crate::{conflict_on_unique, Db, StoreError};
 
 const COLUMNS: &str = "id, account_id, status, data, files, attempt_count, last_decision, \
-                       last_submitted_at, created_at, updated_at, version";
+                       last_submitted_at, created_at, updated_at, version, review";
 
 /// Only these states accept changes; the guard is repeated in SQL so a racing submit loses.
 const EDITABLE: &str = "status IN ('draft', 'rejected_retry')";
@@ -36,6 +36,12 @@ fn application(row: &AnyRow) -> Result<Application, StoreError> {
         created_at: time_col(row, "created_at")?,
         updated_at: time_col(row, "updated_at")?,
         version: row.try_get("version")?,
+        review: {
+            let text: Option<String> = row.try_get("review")?;
+            text.map(|t| serde_json::from_str(&t))
+                .transpose()
+                .map_err(|e| StoreError::corrupt(format!("review: {e}")))?
+        },
     })
 }
 
@@ -80,7 +86,7 @@ impl ApplicationRepo for Db {
     async fn create_application(&self, a: &Application) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO applications ({COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         ))
         .bind(a.id.to_string())
         .bind(a.account_id.to_string())
@@ -93,6 +99,7 @@ impl ApplicationRepo for Db {
         .bind(ts(a.created_at))
         .bind(ts(a.updated_at))
         .bind(a.version)
+        .bind(a.review.as_ref().map(to_json).transpose()?)
         .execute(&self.pool)
         .await
         .map_err(conflict_on_unique("application_exists"))?;

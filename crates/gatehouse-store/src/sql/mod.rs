@@ -8,6 +8,7 @@ mod applications;
 mod identities;
 mod images;
 pub(crate) mod outbox;
+mod review;
 mod sanctions;
 mod sessions;
 mod webhooks;

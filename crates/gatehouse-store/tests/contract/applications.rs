@@ -30,6 +30,7 @@ pub async fn new_application(db: &Db, email: &str) -> Application {
         created_at: now,
         updated_at: now,
         version: 1,
+        review: None,
     };
     db.create_application(&app).await.unwrap();
     app

@@ -42,6 +42,7 @@ async fn submitted(db: &Db, email: &str, events: Vec<NewEvent>) -> Application {
         created_at: now,
         updated_at: now,
         version: 1,
+        review: None,
     };
     db.create_application(&app).await.unwrap();
     let attempt = Attempt {
