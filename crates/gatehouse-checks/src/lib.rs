@@ -13,6 +13,7 @@ pub mod idnum;
 pub mod links;
 pub mod mrz;
 pub mod names;
+pub mod ocr;
 pub mod pipeline;
 pub mod policy;
 pub mod region;
