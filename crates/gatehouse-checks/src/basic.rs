@@ -184,6 +184,7 @@ mod tests {
             client: &crate::ClientFacts::default(),
             links: &[],
             sanctions_hits: &[],
+            photo_reads: &[],
         })
     }
 

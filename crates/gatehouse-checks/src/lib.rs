@@ -81,6 +81,9 @@ pub struct CheckInput<'a> {
     /// Sanctions list entries whose names are close to the applicant's (already above the
     /// configured threshold).
     pub sanctions_hits: &'a [sanctions::matcher::Hit],
+    /// What the document photos showed (MRZ, Chinese ID number), read by the service before
+    /// the checks run.
+    pub photo_reads: &'a [identity::photo::PhotoRead],
 }
 
 impl CheckInput<'_> {

@@ -91,6 +91,7 @@ mod tests {
                 client: &ClientFacts::default(),
                 links,
                 sanctions_hits: &[],
+                photo_reads: &[],
             })
             .into_iter()
             .map(|f| f.code)

@@ -78,6 +78,7 @@ mod tests {
                 client: &crate::ClientFacts::default(),
                 links: &[],
                 sanctions_hits: &[],
+                photo_reads: &[],
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

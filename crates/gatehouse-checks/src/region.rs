@@ -91,6 +91,7 @@ mod tests {
             client: &client,
             links: &[],
             sanctions_hits: &[],
+            photo_reads: &[],
         })
     }
 

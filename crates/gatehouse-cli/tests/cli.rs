@@ -74,7 +74,7 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
     assert!(first.status.success(), "{first:?}");
     assert_eq!(
         stdout(&first),
-        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\n"
+        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\napplied 0008_readings\n"
     );
     assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
     assert_eq!(

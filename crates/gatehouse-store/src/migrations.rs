@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_sanctions.sql"),
         postgres: include_str!("../migrations/postgres/0003_sanctions.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_readings",
+        sqlite: include_str!("../migrations/sqlite/0008_readings.sql"),
+        postgres: include_str!("../migrations/postgres/0008_readings.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

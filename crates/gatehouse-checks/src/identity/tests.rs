@@ -30,6 +30,7 @@ fn run(body: Value) -> Vec<Finding> {
         client: &crate::ClientFacts::default(),
         links: &[],
         sanctions_hits: &[],
+        photo_reads: &[],
     })
 }
 

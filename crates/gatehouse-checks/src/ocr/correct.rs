@@ -177,10 +177,19 @@ pub fn assemble(cells: &[Vec<Vec<f32>>]) -> Assembled {
             if class[l][p] == Class::Any && c == b'O' && zero >= score - ZERO_OVER_O {
                 (c, score) = (b'0', zero);
             }
+            // Q is O with a short tail that blur and JPEG blocks can fake; it is rare in names
+            // and codes, so a near tie goes to O.
+            let o = score_of(s, b'O');
+            if c == b'Q' && o >= score - O_OVER_Q {
+                (c, score) = (b'O', o);
+            }
             row.push(c);
             total += score.clamp(0.0, 1.0);
         }
         text.push(row);
+    }
+    for (l, from) in country_codes(rows) {
+        fix_country_code(&mut text[l], &cells[l], from);
     }
     for guard in guarded(rows, len, visa) {
         fix_by_check_digit(&mut text, cells, &class, &guard);
@@ -264,6 +273,53 @@ fn fix_by_check_digit(
         if check_digit(&covered(&trial, guard)) == Some(written) {
             text.clone_from_slice(&trial);
             return;
+        }
+    }
+}
+
+/// How much worse an O may match than a Q and still be taken.
+const O_OVER_Q: f32 = 0.04;
+
+/// Where the issuing state and the nationality start (line, 0-based position).
+fn country_codes(rows: usize) -> [(usize, usize); 2] {
+    if rows == 3 {
+        [(0, 2), (1, 15)]
+    } else {
+        [(0, 2), (1, 10)]
+    }
+}
+
+/// An issuing state or nationality that is no known code is replaced by the known code the
+/// cells match nearly as well (e.g. `UTQ` by `UTO`), fillers included (`D<<`).
+fn fix_country_code(row: &mut [u8], cells: &[Vec<f32>], from: usize) {
+    let Some(read) = row.get(from..from + 3) else {
+        return;
+    };
+    let as_code = |c: &[u8]| String::from_utf8_lossy(c).trim_end_matches('<').to_owned();
+    if crate::mrz::is_known_code(&as_code(read)) {
+        return;
+    }
+    let score = |c: &[u8; 3]| -> f32 { (0..3).map(|i| score_of(&cells[from + i], c[i])).sum() };
+    let read_score = score(&[read[0], read[1], read[2]]);
+    let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
+    let mut best: Option<([u8; 3], f32)> = None;
+    for &a in &letters[..26] {
+        for &b in letters {
+            for &c in letters {
+                let code = [a, b, c];
+                if (b == b'<' && c != b'<') || !crate::mrz::is_known_code(&as_code(&code)) {
+                    continue;
+                }
+                let s = score(&code);
+                if best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((code, s));
+                }
+            }
+        }
+    }
+    if let Some((code, s)) = best {
+        if read_score - s < MAX_SWAP_COST {
+            row[from..from + 3].copy_from_slice(&code);
         }
     }
 }

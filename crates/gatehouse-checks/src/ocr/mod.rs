@@ -65,6 +65,11 @@ pub(crate) fn round3(x: f32) -> f64 {
     (f64::from(x) * 1000.0).round() / 1000.0
 }
 
+/// Decodes an uploaded photo (JPEG, PNG or WebP) to grey for the readers.
+pub fn decode_gray(bytes: &[u8]) -> Result<GrayImage, image::ImageError> {
+    Ok(image::load_from_memory(bytes)?.to_luma8())
+}
+
 /// Finds and reads the MRZ in a document photo; `None` when no MRZ could be found or read.
 pub fn read_mrz(image: &GrayImage) -> Option<MrzReading> {
     if image.width() < 16 || image.height() < 16 {

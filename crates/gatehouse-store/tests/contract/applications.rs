@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::accounts::account;
 use crate::contract;
 
-async fn new_application(db: &Db, email: &str) -> Application {
+pub(crate) async fn new_application(db: &Db, email: &str) -> Application {
     let a = account(Some(email), None);
     db.create_account(&a, "h").await.unwrap();
     // Stored times keep microseconds.
@@ -119,6 +119,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
         files: app.files.clone(),
         decision: decide(vec![retry.finding()], 1, 5),
         submitted_at: Utc::now(),
+        readings: None,
     };
     let response = IdempotentResponse {
         request_hash: "rh".into(),

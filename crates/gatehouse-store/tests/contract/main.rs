@@ -27,3 +27,4 @@ macro_rules! contract {
         }
     };
 }
+mod readings;
