@@ -6,6 +6,7 @@ mod helpers;
 mod identity;
 mod links;
 mod operators;
+mod photo_reading;
 mod region;
 mod robustness;
 mod sanctions;
