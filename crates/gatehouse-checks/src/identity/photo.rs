@@ -148,3 +148,92 @@ pub fn to_json(reads: &[PhotoRead]) -> Value {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use gatehouse_core::reasons::Finding;
+
+    use super::*;
+    use crate::identity::IdentityConsistency;
+    use crate::{Check, CheckInput, CheckSettings, ClientFacts};
+
+    const CN_FRONT: &[u8] = include_bytes!("../../tests/fixtures/cn-id-front.jpg");
+    const NO_MRZ: &[u8] = include_bytes!("../../tests/fixtures/no-mrz.jpg");
+
+    fn cn_card(number: &str) -> ApplicationData {
+        ApplicationData::from_json(&json!({
+            "person": {"given_names": "Xiaoming", "surname": "Wang", "native_name": "王小明",
+                       "date_of_birth": "1949-12-31", "nationality": "CN", "sex": "F"},
+            "document": {"type": "id_card", "issuing_country": "CN", "number": number,
+                         "expiry_date": "2035-01-01"}
+        }))
+        .unwrap()
+    }
+
+    fn files(front: &[u8]) -> BTreeMap<Slot, SubmittedFile> {
+        BTreeMap::from([(
+            Slot::DocumentFront,
+            SubmittedFile {
+                content_type: "image/jpeg".into(),
+                bytes: front.to_vec(),
+            },
+        )])
+    }
+
+    fn check(data: &ApplicationData, reads: &[PhotoRead]) -> Vec<Finding> {
+        IdentityConsistency.run(&CheckInput {
+            data,
+            files: &BTreeMap::new(),
+            now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
+            settings: &CheckSettings::default(),
+            client: &ClientFacts::default(),
+            links: &[],
+            sanctions_hits: &[],
+            photo_reads: reads,
+        })
+    }
+
+    #[test]
+    fn a_chinese_id_card_number_typo_shows_the_number_on_the_card() {
+        // The typed number is valid in itself (its own check character), one digit off.
+        let typed = cn_card("110105194912310037");
+        let reads = read_document_photos(&typed, &files(CN_FRONT));
+        assert!(
+            matches!(&reads[0].outcome, PhotoOutcome::CnIdNumber(n) if n.number == "11010519491231002X")
+        );
+        let findings = check(&typed, &reads);
+        let mismatch = findings
+            .iter()
+            .find(|f| f.code == "DOCUMENT_NUMBER_MISMATCH")
+            .expect("mismatch");
+        let evidence = mismatch.evidence.as_ref().unwrap();
+        assert_eq!(evidence["document_value"], "11010519491231002X");
+        assert_eq!(evidence["source"], "document_photo");
+        assert_eq!(to_json(&reads)[0]["kind"], "cn_id_number");
+
+        let right = cn_card("11010519491231002X");
+        let reads = read_document_photos(&right, &files(CN_FRONT));
+        assert!(check(&right, &reads).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_photo_is_a_retake_only_where_a_zone_is_expected() {
+        let card = cn_card("11010519491231002X");
+        let reads = read_document_photos(&card, &files(NO_MRZ));
+        assert!(matches!(reads[0].outcome, PhotoOutcome::NothingRead));
+        let codes: Vec<String> = check(&card, &reads).into_iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["MRZ_UNREADABLE"]);
+        assert_eq!(to_json(&reads)[0]["status"], "nothing_read");
+
+        // Undecodable bytes are the image checks' business, not a retake of the MRZ.
+        let reads = read_document_photos(&card, &files(b"\xFF\xD8\xFFnot really"));
+        assert!(matches!(reads[0].outcome, PhotoOutcome::Undecodable));
+        assert!(check(&card, &reads).is_empty());
+
+        // A driving licence carries no zone to read.
+        let mut licence = card.clone();
+        licence.document.doc_type = Some(DocumentType::DrivingLicence);
+        assert!(read_document_photos(&licence, &files(NO_MRZ)).is_empty());
+    }
+}
