@@ -57,7 +57,7 @@ impl Candidate {
 }
 
 /// Below this mean correlation a reading is not trusted to be an MRZ at all.
-pub(super) const MIN_CONFIDENCE: f32 = 0.35;
+pub(super) const MIN_CONFIDENCE: f32 = 0.6;
 
 /// How many candidate groups are read before giving up.
 const MAX_GROUPS: usize = 4;

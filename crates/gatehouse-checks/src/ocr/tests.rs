@@ -180,3 +180,27 @@ fn a_check_digit_does_not_pull_in_an_unlikely_swap() {
     assert_eq!(a.lines, lines);
     assert!(a.corrections.is_empty());
 }
+
+#[test]
+fn odd_images_give_no_reading_and_no_panic() {
+    let mut seed = 0x2545_f491_u32;
+    let mut noise = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed >> 24) as u8
+    };
+    let noisy = GrayImage::from_fn(640, 400, |_, _| image::Luma([noise()]));
+    let stripes = GrayImage::from_fn(500, 300, |_, y| {
+        image::Luma([if y % 6 < 2 { 0 } else { 255 }])
+    });
+    let dots = GrayImage::from_fn(800, 200, |x, y| {
+        image::Luma([if x % 12 < 6 && y % 14 < 8 { 20 } else { 240 }])
+    });
+    let black = GrayImage::new(300, 300);
+    let thin = GrayImage::from_pixel(4000, 17, image::Luma([200]));
+    for img in [&noisy, &stripes, &dots, &black, &thin] {
+        assert!(read_mrz(img).is_none_or(|r| !r.mrz.valid()));
+        assert!(read_cn_id_number(img).is_none());
+    }
+}
