@@ -91,6 +91,7 @@ def main():
     p = td3("HOLMGREN", "SARA ELIN", "X0O4512Z0", "UTO", "850112", "F", "330910", "")
     passport(p, "td3.jpg")
     passport(p, "td3-blurred.jpg", blur=5.0, quality=60)
+    passport(p, "td3-tilted.jpg", angle=-15.0)
     card = td1("D10234567", "900305", "M", "310228", "UTO", "NIELSEN", "JENS PETER")
     img, d = page(860, 540, 3)
     mrz(d, card, 40, 330, 34, 25.5)

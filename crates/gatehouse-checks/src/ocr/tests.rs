@@ -9,6 +9,7 @@ use super::*;
 
 const TD3: &[u8] = include_bytes!("../../tests/fixtures/td3.jpg");
 const TD1_TILTED: &[u8] = include_bytes!("../../tests/fixtures/td1-tilted.jpg");
+const TD3_TILTED: &[u8] = include_bytes!("../../tests/fixtures/td3-tilted.jpg");
 const TD3_BLURRED: &[u8] = include_bytes!("../../tests/fixtures/td3-blurred.jpg");
 const NO_MRZ: &[u8] = include_bytes!("../../tests/fixtures/no-mrz.jpg");
 const CN_FRONT: &[u8] = include_bytes!("../../tests/fixtures/cn-id-front.jpg");
@@ -45,6 +46,15 @@ fn reads_a_passport_mrz_at_every_rotation() {
         assert!(r.mrz.valid(), "{degrees}°");
         assert!(r.confidence > 0.7, "{degrees}°: {}", r.confidence);
         assert_eq!(r.mrz.fields.document_number, "X0O4512Z0");
+    }
+}
+
+#[test]
+fn reads_a_passport_tilted_by_fifteen_degrees() {
+    let img = gray(TD3_TILTED);
+    for degrees in [0, 90, 180, 270] {
+        let r = read_mrz(&turned(&img, degrees)).unwrap_or_else(|| panic!("{degrees}°"));
+        assert_eq!(r.lines, TD3_LINES, "{degrees}°");
     }
 }
 
