@@ -185,6 +185,7 @@ mod tests {
             links: &[],
             sanctions_hits: &[],
             images: &Default::default(),
+            photo_reads: &[],
         })
     }
 

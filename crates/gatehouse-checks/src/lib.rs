@@ -14,6 +14,7 @@ pub mod imaging;
 pub mod links;
 pub mod mrz;
 pub mod names;
+pub mod ocr;
 pub mod pipeline;
 pub mod policy;
 pub mod region;
@@ -86,6 +87,9 @@ pub struct CheckInput<'a> {
     pub sanctions_hits: &'a [sanctions::matcher::Hit],
     /// The attempt's pictures, decoded and measured once by the caller (see [`imaging`]).
     pub images: &'a BTreeMap<Slot, imaging::ImageReport>,
+    /// What the document photos showed (MRZ, Chinese ID number), read by the service before
+    /// the checks run.
+    pub photo_reads: &'a [identity::photo::PhotoRead],
 }
 
 impl CheckInput<'_> {

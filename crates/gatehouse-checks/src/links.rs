@@ -92,6 +92,7 @@ mod tests {
                 links,
                 sanctions_hits: &[],
                 images: &Default::default(),
+                photo_reads: &[],
             })
             .into_iter()
             .map(|f| f.code)

@@ -79,6 +79,7 @@ mod tests {
                 links: &[],
                 sanctions_hits: &[],
                 images: &Default::default(),
+                photo_reads: &[],
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use gatehouse_checks::{idnum, mrz, names};
+use gatehouse_checks::{idnum, mrz, names, ocr};
 use gatehouse_core::country::CountryCode;
 use gatehouse_core::person::DocumentType;
 use gatehouse_core::region::RegionContext;
@@ -16,6 +16,12 @@ use gatehouse_server::region::RegionGuard;
 pub enum InspectCommand {
     /// Parse MRZ lines from standard input (exit 1 when the text is not an MRZ).
     Mrz,
+    /// Find and read the MRZ in a document photo (JPEG, PNG or WebP): the JSON of `inspect mrz`
+    /// plus raw_lines, corrections, confidence and elapsed_ms (exit 1 when no MRZ is found).
+    ReadMrz {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
     /// Validate a document number for a country and document type.
     IdNumber {
         /// Issuing country, ISO 3166-1 alpha-2 or alpha-3.
@@ -72,6 +78,25 @@ pub fn inspect(
                     return Ok(ExitCode::FAILURE);
                 }
             }
+        }
+        InspectCommand::ReadMrz { file } => {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let started = std::time::Instant::now();
+            let gray = match ocr::decode_gray(&bytes) {
+                Ok(gray) => gray,
+                Err(e) => {
+                    eprintln!("gatehouse: {} is not a readable image: {e}", file.display());
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let Some(reading) = ocr::read_mrz(&gray) else {
+                eprintln!("gatehouse: no MRZ found in {}", file.display());
+                return Ok(ExitCode::FAILURE);
+            };
+            let mut json = reading.to_json();
+            json["elapsed_ms"] = serde_json::json!(started.elapsed().as_millis() as u64);
+            print(&json)?;
         }
         InspectCommand::IdNumber {
             country,

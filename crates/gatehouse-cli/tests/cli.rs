@@ -74,13 +74,7 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
     assert!(first.status.success(), "{first:?}");
     assert_eq!(
         stdout(&first),
-        "applied 0001_init
-applied 0002_identity_graph
-applied 0003_sanctions
-applied 0004_images
-applied 0006_review
-applied 0007_webhooks
-"
+        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\napplied 0004_images\napplied 0006_review\napplied 0007_webhooks\napplied 0008_readings\n"
     );
     assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
     assert_eq!(
@@ -494,4 +488,47 @@ async fn users_and_a_tampered_audit_log_sqlite() {
 #[tokio::test]
 async fn users_and_a_tampered_audit_log_postgres() {
     users_and_a_tampered_audit_log(Backend::Postgres).await;
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../gatehouse-checks/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn inspect_read_mrz_reads_a_document_photo() {
+    let td3 = fixture("td3.jpg");
+    let (code, json, stderr) = inspect(&["read-mrz", &td3], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    // The JSON of `inspect mrz` for the lines read ...
+    let lines = json["raw_lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(json["format"], "TD3");
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["fields"]["surname"], "HOLMGREN");
+    assert_eq!(json["fields"]["given_names"], "SARA ELIN");
+    assert_eq!(json["fields"]["document_number"], "X0O4512Z0");
+    assert_eq!(json["checks"]["composite"], true);
+    assert!(json["errors"].is_array());
+    // ... plus what the reading adds.
+    assert!(json["corrections"].is_array());
+    let confidence = json["confidence"].as_f64().unwrap();
+    assert!(confidence > 0.5 && confidence <= 1.0, "{confidence}");
+    assert!(json["elapsed_ms"].as_u64().is_some());
+
+    let (code, _, stderr) = inspect(&["read-mrz", &fixture("no-mrz.jpg")], "");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no MRZ found"), "{stderr}");
+
+    let not_image = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(not_image.path(), b"P<UTO not an image").unwrap();
+    let (code, _, stderr) = inspect(&["read-mrz", not_image.path().to_str().unwrap()], "");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("not a readable image"), "{stderr}");
+
+    let (code, _, stderr) = inspect(&["read-mrz", "/nonexistent/photo.jpg"], "");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("cannot read"), "{stderr}");
 }

@@ -244,9 +244,22 @@ pub struct AttemptView {
     pub document: Value,
     pub files: BTreeMap<String, FileView>,
     pub decision: DecisionView,
+    /// What Gatehouse read from the document photos (MRZ lines or ID number, the text before
+    /// correction, corrections, confidence). Operators only: never shown to applicants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub readings: Option<Value>,
 }
 
 impl AttemptView {
+    /// The operators' view: the applicant's, plus what was read from the photos.
+    pub fn for_operator(a: &Attempt, lang: Lang) -> Self {
+        Self {
+            readings: a.readings.clone(),
+            ..Self::new(a, lang)
+        }
+    }
+
     pub fn new(a: &Attempt, lang: Lang) -> Self {
         let data = a.data.to_json();
         Self {
@@ -257,6 +270,7 @@ impl AttemptView {
             document: data["document"].clone(),
             files: files_view(&a.files),
             decision: DecisionView::new(&a.decision, lang),
+            readings: None,
         }
     }
 }

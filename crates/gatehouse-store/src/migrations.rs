@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_webhooks.sql"),
         postgres: include_str!("../migrations/postgres/0007_webhooks.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_readings",
+        sqlite: include_str!("../migrations/sqlite/0008_readings.sql"),
+        postgres: include_str!("../migrations/postgres/0008_readings.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

@@ -162,6 +162,9 @@ pub struct Attempt {
     pub files: SlotFiles,
     pub decision: Decision,
     pub submitted_at: DateTime<Utc>,
+    /// What was read from the document photos (JSON array, one entry per photo read), for
+    /// reviewers; `None` when no photo was read.
+    pub readings: Option<serde_json::Value>,
 }
 
 /// A stored response to a request made with an `Idempotency-Key`.

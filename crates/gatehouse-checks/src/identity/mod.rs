@@ -3,6 +3,7 @@
 //! number embeds the birth date and sex). Each disagreement names the field and shows what the
 //! document says, so the applicant can correct a typo instead of guessing.
 
+pub mod photo;
 pub mod reading;
 
 use gatehouse_core::application::ApplicationData;
@@ -27,6 +28,9 @@ pub const EXPIRY_DATE_MISMATCH: ReasonDef = ReasonDef::new("EXPIRY_DATE_MISMATCH
 /// decides rather than the applicant being told to fix a number that is right.
 pub const DOCUMENT_NUMBER_REGION_UNVERIFIED: ReasonDef =
     ReasonDef::new("DOCUMENT_NUMBER_REGION_UNVERIFIED", Nature::Manual);
+/// The document photo should show a machine-readable zone (or a Chinese ID number) but it
+/// could not be read with every check digit passing: the applicant retakes the photo.
+pub const MRZ_UNREADABLE: ReasonDef = ReasonDef::new("MRZ_UNREADABLE", Nature::Retry);
 /// Characters outside GB 2312 defeat automatic reading; a person checks a supporting document.
 pub const NAME_RARE_CHARACTERS: ReasonDef = ReasonDef::new("NAME_RARE_CHARACTERS", Nature::Manual);
 
@@ -50,13 +54,14 @@ impl Check for IdentityConsistency {
             EXPIRY_DATE_MISMATCH,
             DOCUMENT_NUMBER_REGION_UNVERIFIED,
             NAME_RARE_CHARACTERS,
+            MRZ_UNREADABLE,
         ]
     }
 
     fn run(&self, input: &CheckInput<'_>) -> Vec<Finding> {
         let data = input.data;
         let mut findings = Vec::new();
-        let mut readings = Vec::new();
+        let mut readings = photo_readings(input, &mut findings);
         if let Some(text) = &data.document.mrz {
             match mrz::parse(text.as_str()) {
                 Err(not_mrz) => findings.push(
@@ -87,6 +92,38 @@ impl Check for IdentityConsistency {
         rare_characters(data, &mut findings);
         findings
     }
+}
+
+/// What the document photos gave, as readings to compare (they come first, so a mismatch
+/// shows the photo's value), or `MRZ_UNREADABLE` when a photo that should be readable was not.
+fn photo_readings(input: &CheckInput<'_>, findings: &mut Vec<Finding>) -> Vec<DocumentReading> {
+    let mut readings = Vec::new();
+    for read in input.photo_reads {
+        match &read.outcome {
+            photo::PhotoOutcome::Mrz(m) => {
+                let mut r = reading::from_mrz(&m.mrz, input.today());
+                r.source = "document_photo";
+                readings.push(r);
+            }
+            photo::PhotoOutcome::CnIdNumber(n) => readings.push(DocumentReading {
+                source: "document_photo",
+                document_number: Some(n.number.clone()),
+                ..DocumentReading::default()
+            }),
+            _ => {}
+        }
+    }
+    if photo::unreadable(input.data, input.photo_reads) {
+        let slots: Vec<&str> = input.photo_reads.iter().map(|r| r.slot.as_str()).collect();
+        let first = slots.first().copied().unwrap_or("document_front");
+        findings.push(
+            MRZ_UNREADABLE
+                .finding()
+                .with_field(format!("files.{first}"))
+                .with_evidence(json!({ "slots": slots })),
+        );
+    }
+    readings
 }
 
 /// The typed number must be a possible number for its country and type; a number that encodes

@@ -31,6 +31,7 @@ fn run(body: Value) -> Vec<Finding> {
         links: &[],
         sanctions_hits: &[],
         images: &Default::default(),
+        photo_reads: &[],
     })
 }
 

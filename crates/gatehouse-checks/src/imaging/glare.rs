@@ -84,7 +84,6 @@ pub fn spots(rgb: &RgbImage, gray: &GrayImage, doc: Rect, min_share: f64) -> Vec
             // A reflection fades out: just outside it the picture is still bright, and
             // further out it is the document's own, darker colour. A white area of the print
             // ends sharply (dark just outside); a patch of white paper is white all around.
-            eprintln!("glare candidate share={share:.4} band={band:.1} ring={ring:.1}");
             if band < 160.0 || ring > band - 20.0 {
                 continue;
             }

@@ -4,5 +4,6 @@
 mod geoip;
 mod idnum;
 mod mrz;
+mod mrz_photos;
 mod sanctions;
 mod support;

@@ -87,7 +87,10 @@ pub async fn application(
         account_id: a.account_id.to_string(),
         application: ApplicationView::new(&a, state.config().kyc.max_attempts, lang),
         findings,
-        attempts: attempts.iter().map(|x| AttemptView::new(x, lang)).collect(),
+        attempts: attempts
+            .iter()
+            .map(|x| AttemptView::for_operator(x, lang))
+            .collect(),
     }))
 }
 

@@ -266,6 +266,7 @@ pub async fn submit(
     let link_facts = linkage::facts(&links);
     let sanctions_hits = crate::sanctions::screen_applicant(state.screening(), &current.data);
     let images = super::images::reports(state, account_id, &files).await?;
+    let (photo_reads, files) = read_photos(&current.data, files).await?;
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
@@ -275,6 +276,7 @@ pub async fn submit(
         links: &link_facts,
         sanctions_hits: &sanctions_hits,
         images: &images,
+        photo_reads: &photo_reads,
     });
     drop(files);
     let file_ids = current.files.iter().map(|(s, f)| (*s, f.id)).collect();
@@ -291,6 +293,8 @@ pub async fn submit(
         files: current.files.clone(),
         decision: decision.clone(),
         submitted_at: now,
+        readings: (!photo_reads.is_empty())
+            .then(|| gatehouse_checks::identity::photo::to_json(&photo_reads)),
     };
     // What the application will look like once recorded, rendered for the response (and for
     // replay under the same key) before the write, so both go into the one transaction.
@@ -380,4 +384,25 @@ pub async fn attempts(
 ) -> Result<Vec<Attempt>, ApiError> {
     let application = own(state, account_id, id).await?;
     Ok(state.db().attempts(application.id).await?)
+}
+
+/// Reads the document photos off the async runtime (image decoding and OCR take tens to
+/// hundreds of milliseconds of CPU); hands the files back for the checks.
+async fn read_photos(
+    data: &gatehouse_core::application::ApplicationData,
+    files: BTreeMap<gatehouse_core::application::Slot, SubmittedFile>,
+) -> Result<
+    (
+        Vec<gatehouse_checks::identity::photo::PhotoRead>,
+        BTreeMap<gatehouse_core::application::Slot, SubmittedFile>,
+    ),
+    ApiError,
+> {
+    let data = data.clone();
+    tokio::task::spawn_blocking(move || {
+        let reads = gatehouse_checks::identity::photo::read_document_photos(&data, &files);
+        (reads, files)
+    })
+    .await
+    .map_err(ApiError::internal)
 }

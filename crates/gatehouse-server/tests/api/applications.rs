@@ -3,7 +3,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{jpeg, passport, spawn_app, spawn_with};
+use crate::helpers::{document_photo, jpeg, passport, spawn_app, spawn_with};
 
 fn codes(decision: &Value) -> Vec<String> {
     decision["reasons"]
@@ -55,6 +55,9 @@ async fn expired_fix_resubmit_and_history(backend: Backend) {
     assert_eq!(patched.status, 200, "{}", patched.body);
     assert_eq!(patched.body["document"]["expiry_date"], "2035-01-01");
     assert_eq!(patched.body["document"]["number"], "E12345678");
+    // The renewed passport's photo, since the photo is read and compared too.
+    let renewed = document_photo(&passport("2035-01-01"), "renewed");
+    app.upload(&token, &id, "document_front", renewed).await;
 
     let second = app.submit(&token, &id, &[]).await;
     assert_eq!(second.status, 200, "{}", second.body);
@@ -416,6 +419,8 @@ async fn document_policy_names_the_accepted_types(backend: Backend) {
         json!({"document": {"type": "passport"}}),
     )
     .await;
+    let photo = document_photo(&passport("2030-01-01"), "passport photo");
+    app.upload(&token, &id, "document_front", photo).await;
     assert_eq!(
         app.submit(&token, &id, &[]).await.body["status"],
         "approved"

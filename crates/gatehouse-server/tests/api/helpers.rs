@@ -195,12 +195,15 @@ impl TestApp {
     /// Creates an application from `body` and uploads the files a passport needs.
     pub async fn passport_application(&self, token: &str, body: Value) -> String {
         let r = self
-            .post_json("/v1/kyc/applications", Some(token), body)
+            .post_json("/v1/kyc/applications", Some(token), body.clone())
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_owned();
-        for slot in ["document_front", "selfie"] {
-            // Each account photographs its own document: pictures differ between accounts.
+        // Each account photographs its own document: pictures differ between accounts.
+        let front = document_photo(&body, &format!("document_front:{token}"));
+        let up = self.upload(token, &id, "document_front", front).await;
+        assert_eq!(up.status, 201, "{}", up.body);
+        for slot in ["selfie"] {
             let tag = format!("{slot}:{token}");
             let up = self.upload(token, &id, slot, jpeg(tag.as_bytes())).await;
             assert_eq!(up.status, 201, "{}", up.body);
@@ -216,6 +219,57 @@ pub const PASSWORD: &str = "a long passphrase 4 tests";
 pub fn jpeg(tag: &[u8]) -> Vec<u8> {
     use gatehouse_checks::imaging::testing::{card_jpeg, seed_of};
     card_jpeg(seed_of(tag), 480, 320)
+}
+
+/// A photo of the document an application body describes: for a passport, its data page with
+/// the machine-readable zone typed in the body or, failing that, the one its data makes.
+pub fn document_photo(body: &Value, tag: &str) -> Vec<u8> {
+    use gatehouse_checks::imaging::testing::seed_of;
+    use gatehouse_checks::ocr::testing::{passport_jpeg, td3_lines};
+    let doc = &body["document"];
+    let person = &body["person"];
+    if doc["type"] != "passport" {
+        return jpeg(tag.as_bytes());
+    }
+    let typed: Vec<String> = doc["mrz"]
+        .as_str()
+        .map(|m| {
+            m.lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let lines = if typed.len() == 2 {
+        [typed[0].clone(), typed[1].clone()]
+    } else {
+        let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        let alpha3 = |v: &Value| {
+            let code = text(v);
+            gatehouse_core::country::CountryCode::parse(&code)
+                .map(|c| c.alpha3().to_owned())
+                .unwrap_or(code)
+        };
+        let yymmdd = |v: &Value| {
+            let d = text(v).replace('-', "");
+            if d.len() == 8 {
+                d[2..].to_owned()
+            } else {
+                "<<<<<<".to_owned()
+            }
+        };
+        td3_lines(
+            &alpha3(&doc["issuing_country"]),
+            &text(&person["surname"]),
+            &text(&person["given_names"]),
+            &text(&doc["number"]),
+            &alpha3(&person["nationality"]),
+            &yymmdd(&person["date_of_birth"]),
+            text(&person["sex"]).chars().next().unwrap_or('<'),
+            &yymmdd(&doc["expiry_date"]),
+        )
+    };
+    passport_jpeg(seed_of(tag.as_bytes()), &lines)
 }
 
 /// A complete, valid passport application body.

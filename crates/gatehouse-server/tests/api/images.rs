@@ -177,7 +177,7 @@ async fn submitted_photos_are_judged_and_reused_pictures_found(backend: Backend)
     let mut body = passport("2030-01-01");
     body["document"]["number"] = serde_json::json!("E99999999");
     let theirs = app.passport_application(&other, body).await;
-    app.upload(&other, &theirs, "document_front", same).await;
+    app.upload(&other, &theirs, "selfie", same).await;
     let d = app.submit(&other, &theirs, &[]).await;
     assert_eq!(d.body["status"], "manual_review", "{}", d.body);
     let codes: Vec<_> = d.body["decision"]["reasons"]

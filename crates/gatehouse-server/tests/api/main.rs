@@ -8,6 +8,7 @@ mod identity;
 mod images;
 mod links;
 mod operators;
+mod photo_reading;
 mod receiver;
 mod region;
 mod review;

@@ -54,6 +54,11 @@ fn attempt(row: &AnyRow) -> Result<Attempt, StoreError> {
         files: json_col(row, "files")?,
         decision: json_col(row, "decision")?,
         submitted_at: time_col(row, "submitted_at")?,
+        readings: row
+            .try_get::<Option<String>, _>("readings")?
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| StoreError::corrupt(format!("readings: {e}")))?,
     })
 }
 
@@ -253,7 +258,7 @@ impl ApplicationRepo for Db {
         }
         sqlx::query(
             "INSERT INTO attempts (id, application_id, number, data, files, decision, outcome, \
-             submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             submitted_at, readings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(a.id.to_string())
         .bind(a.application_id.to_string())
@@ -263,6 +268,7 @@ impl ApplicationRepo for Db {
         .bind(to_json(&a.decision)?)
         .bind(a.decision.outcome.as_str())
         .bind(ts(a.submitted_at))
+        .bind(a.readings.as_ref().map(to_json).transpose()?)
         .execute(&mut *tx)
         .await
         .map_err(conflict_on_unique("stale"))?;
@@ -291,7 +297,7 @@ impl ApplicationRepo for Db {
 
     async fn attempts(&self, id: ApplicationId) -> Result<Vec<Attempt>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, application_id, number, data, files, decision, submitted_at \
+            "SELECT id, application_id, number, data, files, decision, submitted_at, readings \
              FROM attempts WHERE application_id = $1 ORDER BY number",
         )
         .bind(id.to_string())

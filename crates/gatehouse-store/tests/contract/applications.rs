@@ -120,6 +120,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
         files: app.files.clone(),
         decision: decide(vec![retry.finding()], 1, 5),
         submitted_at: Utc::now(),
+        readings: None,
     };
     let response = IdempotentResponse {
         request_hash: "rh".into(),

@@ -30,3 +30,4 @@ macro_rules! contract {
         }
     };
 }
+mod readings;

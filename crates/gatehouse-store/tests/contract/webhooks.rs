@@ -53,6 +53,7 @@ async fn submitted(db: &Db, email: &str, events: Vec<NewEvent>) -> Application {
         files: BTreeMap::new(),
         decision: decide(vec![], 1, 5),
         submitted_at: now,
+        readings: None,
     };
     db.record_attempt(NewAttempt {
         attempt: &attempt,
@@ -130,6 +131,7 @@ async fn events_commit_with_their_change_only(db: Db) {
         files: BTreeMap::new(),
         decision: decide(vec![], 2, 5),
         submitted_at: Utc::now(),
+        readings: None,
     };
     let lost = db
         .record_attempt(NewAttempt {
