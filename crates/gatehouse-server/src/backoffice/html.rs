@@ -503,9 +503,37 @@ pub fn case(p: &PageStaff, d: &CaseDetail, catalogue: &[(String, Nature)]) -> St
         for a in &d.attempts {
             let data = a.data.to_json();
             let codes: Vec<&str> = a.decision.reasons.iter().map(|r| r.code.as_str()).collect();
+            // What was read from the document photos (MRZ lines, ID number), with confidence.
+            let readings = a
+                .readings
+                .as_ref()
+                .and_then(|r| r.as_array())
+                .map(|rs| {
+                    rs.iter()
+                        .map(|r| {
+                            let lines: Vec<&str> = r["lines"]
+                                .as_array()
+                                .map(|l| l.iter().filter_map(|v| v.as_str()).collect())
+                                .unwrap_or_default();
+                            let text = if lines.is_empty() {
+                                r["number"].as_str().unwrap_or("").to_owned()
+                            } else {
+                                lines.join("\n")
+                            };
+                            format!(
+                                "<p class=\"muted\">{} · {} · {}</p><pre>{}</pre>",
+                                esc(r["slot"].as_str().unwrap_or("")),
+                                esc(r["status"].as_str().unwrap_or("")),
+                                esc(&r["confidence"].to_string()),
+                                esc(&text)
+                            )
+                        })
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
             let _ = write!(
                 body,
-                "<div><h3>{} {}</h3><p>{} {}<br>{}: <strong>{}</strong> {}</p>{}{}{}</div>",
+                "<div><h3>{} {}</h3><p>{} {}<br>{}: <strong>{}</strong> {}</p>{}{}{}{}</div>",
                 t(lang, "attempt"),
                 a.number,
                 t(lang, "submitted"),
@@ -516,6 +544,7 @@ pub fn case(p: &PageStaff, d: &CaseDetail, catalogue: &[(String, Nature)]) -> St
                 kv_table(&data["document"]),
                 kv_table(&data["person"]),
                 slot_files(lang, id, &a.files),
+                readings,
             );
         }
         body.push_str("</div></section>");

@@ -198,7 +198,8 @@ pub fn case_json(d: &CaseDetail, lang: Lang, max_attempts: u32) -> Value {
         .attempts
         .iter()
         .map(|a| {
-            let view = AttemptView::new(a, lang);
+            // Reviewers see what was read from the photos, as operators do.
+            let view = AttemptView::for_operator(a, lang);
             let mut v = serde_json::to_value(&view).unwrap_or_default();
             v["files"] = files_with_urls(id, &view.files);
             v["findings"] = json!(a.decision.findings);

@@ -169,6 +169,13 @@ async fn appeal_request_info_answer_and_approve(backend: Backend) {
         .unwrap()
         .to_owned();
     assert_eq!(detail.body["attempts"].as_array().unwrap().len(), 1);
+    // Reviewers see what was read from the passport photo.
+    let read = &detail.body["attempts"][0]["readings"][0];
+    assert_eq!(
+        (read["kind"].as_str(), read["status"].as_str()),
+        (Some("mrz"), Some("read")),
+        "{read}"
+    );
     assert_eq!(
         detail.body["application"]["findings"][0]["code"],
         "DOCUMENT_EXPIRED"
