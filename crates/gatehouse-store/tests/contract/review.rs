@@ -155,3 +155,38 @@ contract!(
     review_batches,
     batches_are_all_or_nothing_and_chain_the_audit
 );
+
+/// Webhook events added to a batch are written with it, and not at all when it fails.
+async fn batch_events_share_the_batch_transaction(db: Db) {
+    use gatehouse_core::events::EventKind;
+    use gatehouse_store::models::NewEvent;
+    use gatehouse_store::repo::WebhookRepo;
+    let app = new_application(&db, "events@example.com").await;
+    let now = Utc::now().trunc_subsecs(6);
+    let opened = case(&app, CaseKind::Appeal, 20);
+    let event = |n: i64| {
+        Change::Event(NewEvent {
+            kind: EventKind::CaseDecided,
+            payload: json!({"case_id": opened.id, "n": n}),
+        })
+    };
+    let mut batch = Batch::new(now);
+    batch
+        .change(Change::InsertCase(opened.clone()))
+        .change(event(1));
+    db.commit(&batch).await.unwrap();
+    // The same case again conflicts: the batch rolls back, its event with it.
+    let mut failing = Batch::new(now);
+    failing
+        .change(event(2))
+        .change(Change::InsertCase(opened.clone()));
+    assert!(db.commit(&failing).await.is_err());
+    let events = db.recent_events(10).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind, EventKind::CaseDecided);
+    assert_eq!(events[0].payload["n"], 1);
+}
+contract!(
+    batch_events_share_the_batch_transaction,
+    batch_events_share_the_batch_transaction
+);
