@@ -786,8 +786,13 @@ pub async fn decide(
     })
 }
 
-/// The second senior reviewer confirms a pending four-eyes decision, which then takes effect.
-pub async fn confirm(state: &AppState, staff: &Staff, id: &str) -> Result<Decided, ApiError> {
+/// The case and its decision waiting for four-eyes confirmation, for a senior reviewer other
+/// than the one who proposed it (confirm and decline both need exactly this).
+async fn pending_decision(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<(ReviewCase, ReviewDecision), ApiError> {
     if staff.user.role != Role::SeniorReviewer {
         return Err(ApiError::Forbidden);
     }
@@ -801,7 +806,7 @@ pub async fn confirm(state: &AppState, staff: &Staff, id: &str) -> Result<Decide
             ))
         }
     };
-    let mut decision = db
+    let decision = db
         .case_decisions(&case.id)
         .await?
         .into_iter()
@@ -810,6 +815,13 @@ pub async fn confirm(state: &AppState, staff: &Staff, id: &str) -> Result<Decide
     if decision.decided_by == staff.user.id {
         return Err(ApiError::SameReviewer);
     }
+    Ok((case, decision))
+}
+
+/// The second senior reviewer confirms a pending four-eyes decision, which then takes effect.
+pub async fn confirm(state: &AppState, staff: &Staff, id: &str) -> Result<Decided, ApiError> {
+    let db = state.db();
+    let (case, mut decision) = pending_decision(state, staff, id).await?;
     let app = db
         .application(case.application_id)
         .await?
@@ -845,28 +857,8 @@ pub async fn decline(
     id: &str,
     note: Option<String>,
 ) -> Result<ReviewCase, ApiError> {
-    if staff.user.role != Role::SeniorReviewer {
-        return Err(ApiError::Forbidden);
-    }
     let db = state.db();
-    let case = load_case(db, id).await?;
-    let pending_id = match (&case.status, &case.pending) {
-        (CaseStatus::PendingConfirmation, Some(p)) => p.clone(),
-        _ => {
-            return Err(ApiError::CaseConflict(
-                "No decision on this case waits for confirmation.".into(),
-            ))
-        }
-    };
-    let mut decision = db
-        .case_decisions(&case.id)
-        .await?
-        .into_iter()
-        .find(|d| d.id == pending_id && d.status == "pending")
-        .ok_or_else(|| ApiError::CaseConflict("The pending decision is gone.".into()))?;
-    if decision.decided_by == staff.user.id {
-        return Err(ApiError::SameReviewer);
-    }
+    let (case, mut decision) = pending_decision(state, staff, id).await?;
     let note = text("internal_note", &note)?;
     let now = super::now();
     decision.status = "declined".into();
