@@ -46,6 +46,18 @@ pub fn body_error(e: BytesRejection) -> ApiError {
     }
 }
 
+/// A raw file body (uploads, pre-checks, appeal files); one over the upload limit is
+/// `file_too_large`, naming the limit.
+pub fn file_body(
+    body: Result<axum::body::Bytes, BytesRejection>,
+    limit_bytes: u64,
+) -> Result<axum::body::Bytes, ApiError> {
+    body.map_err(|e| match body_error(e) {
+        ApiError::PayloadTooLarge => ApiError::FileTooLarge { limit_bytes },
+        other => other,
+    })
+}
+
 /// Types a JSON value, reporting the failing field by its path.
 pub fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {

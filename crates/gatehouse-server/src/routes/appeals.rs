@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Applicant;
-use crate::body::{body_error, typed, JsonBody};
+use crate::body::{file_body, typed, JsonBody};
 use crate::error::{ApiError, Problem};
 use crate::lang::RequestLang;
 use crate::service::appeals;
@@ -125,15 +125,6 @@ pub struct KindQuery {
     pub kind: Option<String>,
 }
 
-fn upload_body(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|e| match body_error(e) {
-        ApiError::PayloadTooLarge => ApiError::FileTooLarge {
-            limit_bytes: state.config().limits.max_upload_bytes,
-        },
-        other => other,
-    })
-}
-
 /// Adds a supporting file (raw body: JPEG, PNG or PDF, judged from the bytes) to a draft appeal.
 #[utoipa::path(put, path = "/v1/kyc/appeals/{id}/files/{name}", tag = "applications",
     security(("bearer" = [])),
@@ -151,7 +142,7 @@ pub async fn upload(
     Query(q): Query<KindQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<SupportingFileView>), ApiError> {
-    let bytes = upload_body(&state, body)?;
+    let bytes = file_body(body, state.config().limits.max_upload_bytes)?;
     let f = appeals::upload(
         &state,
         applicant.account_id,
@@ -262,7 +253,7 @@ pub async fn upload_answer(
     Query(q): Query<KindQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<SupportingFileView>), ApiError> {
-    let bytes = upload_body(&state, body)?;
+    let bytes = file_body(body, state.config().limits.max_upload_bytes)?;
     let f = appeals::upload_answer_file(
         &state,
         applicant.account_id,

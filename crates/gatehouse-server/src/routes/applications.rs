@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::auth::Applicant;
-use crate::body::{body_error, JsonBody};
+use crate::body::{file_body, JsonBody};
 use crate::error::{ApiError, Problem};
 use crate::lang::RequestLang;
 use crate::region::{ClientIp, DeviceId};
@@ -99,7 +99,7 @@ pub async fn upload(
     Path((id, slot)): Path<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<FileView>), ApiError> {
-    let bytes = file_body(&state, body)?;
+    let bytes = file_body(body, state.config().limits.max_upload_bytes)?;
     let record = applications::upload(&state, applicant.account_id, &id, &slot, bytes).await?;
     Ok((StatusCode::CREATED, Json(FileView::from(&record))))
 }
@@ -219,7 +219,7 @@ pub async fn precheck(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<crate::service::precheck::PrecheckView>, ApiError> {
     let kind = query.ok().and_then(|q| q.0.kind);
-    let bytes = file_body(&state, body)?;
+    let bytes = file_body(body, state.config().limits.max_upload_bytes)?;
     let view = crate::service::precheck::precheck(
         &state,
         applicant.account_id,
@@ -229,14 +229,4 @@ pub async fn precheck(
     )
     .await?;
     Ok(Json(view))
-}
-
-/// A raw file body; one over the upload limit is `file_too_large`, naming the limit.
-fn file_body(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|e| match body_error(e) {
-        ApiError::PayloadTooLarge => ApiError::FileTooLarge {
-            limit_bytes: state.config().limits.max_upload_bytes,
-        },
-        other => other,
-    })
 }
