@@ -127,8 +127,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
     } else {
         (width, height)
     };
-    let rgb = image.to_rgb8();
-    let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+    // Both from the decoded image: no third copy of the pixels on the upload path.
+    let gray = image.to_luma8();
+    let rgb = image.into_rgb8();
     Ok(Decoded {
         format,
         width,
