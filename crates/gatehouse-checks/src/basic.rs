@@ -186,6 +186,7 @@ mod tests {
             sanctions_hits: &[],
             images: &Default::default(),
             photo_reads: &[],
+            liveness: None,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod idnum;
 pub mod imaging;
 pub mod links;
+pub mod liveness;
 pub mod mrz;
 pub mod names;
 pub mod ocr;
@@ -90,6 +91,8 @@ pub struct CheckInput<'a> {
     /// What the document photos showed (MRZ, Chinese ID number), read by the service before
     /// the checks run.
     pub photo_reads: &'a [identity::photo::PhotoRead],
+    /// The liveness provider's result for the application, when one has arrived.
+    pub liveness: Option<&'a gatehouse_core::liveness::LivenessResult>,
 }
 
 impl CheckInput<'_> {

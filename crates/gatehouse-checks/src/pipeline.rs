@@ -6,6 +6,7 @@ use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
 use crate::identity::IdentityConsistency;
 use crate::imaging::ImageChecks;
 use crate::links::LinkedAccounts;
+use crate::liveness::LivenessCheck;
 use crate::policy::DocumentTypePolicy;
 use crate::region::RegionCheck;
 use crate::sanctions::check::SanctionsScreening;
@@ -33,6 +34,7 @@ impl Pipeline {
             Box::new(LinkedAccounts),
             Box::new(SanctionsScreening),
             Box::new(ImageChecks),
+            Box::new(LivenessCheck),
         ])
     }
 

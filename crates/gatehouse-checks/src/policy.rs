@@ -80,6 +80,7 @@ mod tests {
                 sanctions_hits: &[],
                 images: &Default::default(),
                 photo_reads: &[],
+                liveness: None,
             })
         };
         let f = run(json!({"document": {"type": "driving_licence", "issuing_country": "CN"}}));

@@ -74,7 +74,7 @@ fn migrate_keys_and_errors_in_a_fresh_folder() {
     assert!(first.status.success(), "{first:?}");
     assert_eq!(
         stdout(&first),
-        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\napplied 0004_images\napplied 0006_review\napplied 0007_webhooks\napplied 0008_readings\n"
+        "applied 0001_init\napplied 0002_identity_graph\napplied 0003_sanctions\napplied 0004_images\napplied 0006_review\napplied 0007_webhooks\napplied 0008_readings\napplied 0009_liveness\n"
     );
     assert!(dir.path().join("gatehouse-data/gatehouse.db").exists());
     assert_eq!(

@@ -21,16 +21,19 @@ pub enum ApplicationStatus {
     ManualReview,
     /// A reviewer asked the applicant for more information; answering returns it to review.
     InfoRequested,
+    /// Submitted and checked; the decision waits for the liveness provider's result.
+    AwaitingLiveness,
 }
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
+    pub const ALL: [ApplicationStatus; 7] = [
         ApplicationStatus::Draft,
         ApplicationStatus::Approved,
         ApplicationStatus::RejectedRetry,
         ApplicationStatus::RejectedFinal,
         ApplicationStatus::ManualReview,
         ApplicationStatus::InfoRequested,
+        ApplicationStatus::AwaitingLiveness,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -41,6 +44,7 @@ impl ApplicationStatus {
             ApplicationStatus::RejectedFinal => "rejected_final",
             ApplicationStatus::ManualReview => "manual_review",
             ApplicationStatus::InfoRequested => "info_requested",
+            ApplicationStatus::AwaitingLiveness => "awaiting_liveness",
         }
     }
 

@@ -1,5 +1,6 @@
 //! The decision policy: findings in, an outcome out.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -9,6 +10,9 @@ use crate::reasons::{Finding, Nature, ReasonDef};
 /// Raised by the policy itself when the last allowed attempt still needs fixing.
 pub const TOO_MANY_ATTEMPTS: ReasonDef = ReasonDef::new("TOO_MANY_ATTEMPTS", Nature::Final);
 
+/// Shown while an attempt waits for its liveness result; never a reason for a decision.
+pub const LIVENESS_PENDING: ReasonDef = ReasonDef::new("LIVENESS_PENDING", Nature::Manual);
+
 /// The result of one submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +21,9 @@ pub enum Outcome {
     RejectedRetry,
     RejectedFinal,
     ManualReview,
+    /// The checks found nothing to refuse, but the required liveness result has not
+    /// arrived; the attempt is decided when it does (or when it times out).
+    AwaitingLiveness,
 }
 
 impl Outcome {
@@ -31,6 +38,7 @@ impl Outcome {
             Outcome::RejectedRetry => ApplicationStatus::RejectedRetry,
             Outcome::RejectedFinal => ApplicationStatus::RejectedFinal,
             Outcome::ManualReview => ApplicationStatus::ManualReview,
+            Outcome::AwaitingLiveness => ApplicationStatus::AwaitingLiveness,
         }
     }
 }
@@ -95,6 +103,26 @@ pub fn decide(findings: Vec<Finding>, attempt: u32, max_attempts: u32) -> Decisi
     }
 }
 
+/// Holds `decision` until the liveness result arrives, if nothing in it already settles the
+/// attempt: an attempt the applicant must fix, or that cannot succeed, is decided at once (a
+/// liveness result would not change that), while an approval or a review waits, so that
+/// reviewers only see complete applications. The checks' findings are kept for the decision
+/// made when the result arrives.
+pub fn hold_for_liveness(decision: Decision, deadline: DateTime<Utc>) -> Decision {
+    if !matches!(decision.outcome, Outcome::Approved | Outcome::ManualReview) {
+        return decision;
+    }
+    Decision {
+        outcome: Outcome::AwaitingLiveness,
+        reasons: vec![LIVENESS_PENDING
+            .finding()
+            .with_field("liveness")
+            .with_evidence(json!({ "deadline": deadline }))],
+        attempts_left: 0,
+        ..decision
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +130,26 @@ mod tests {
     const RETRY: ReasonDef = ReasonDef::new("R", Nature::Retry);
     const FINAL: ReasonDef = ReasonDef::new("F", Nature::Final);
     const MANUAL: ReasonDef = ReasonDef::new("M", Nature::Manual);
+
+    #[test]
+    fn only_approvals_and_reviews_wait_for_liveness() {
+        let deadline = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
+        let held = hold_for_liveness(decide(vec![MANUAL.finding()], 1, 5), deadline);
+        assert_eq!(held.outcome, Outcome::AwaitingLiveness);
+        assert_eq!(held.reasons[0].code, "LIVENESS_PENDING");
+        assert_eq!(held.findings, vec![MANUAL.finding()]);
+        assert_eq!(
+            hold_for_liveness(decide(vec![], 1, 5), deadline).outcome,
+            Outcome::AwaitingLiveness
+        );
+        let retry = decide(vec![RETRY.finding(), MANUAL.finding()], 1, 5);
+        assert_eq!(hold_for_liveness(retry.clone(), deadline), retry);
+        let last = decide(vec![RETRY.finding()], 5, 5);
+        assert_eq!(
+            hold_for_liveness(last, deadline).outcome,
+            Outcome::RejectedFinal
+        );
+    }
 
     #[test]
     fn no_findings_approves() {

@@ -35,6 +35,7 @@ pub mod decision;
 pub mod i18n;
 pub mod ids;
 pub mod linkage;
+pub mod liveness;
 pub mod password;
 pub mod person;
 pub mod policy;

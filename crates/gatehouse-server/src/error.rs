@@ -87,6 +87,25 @@ pub enum ApiError {
     AppealNotEditable,
     #[error("no information requested")]
     InfoNotRequested,
+    /// A liveness provider Gatehouse knows, but whose secret is not configured.
+    #[error("liveness provider not configured")]
+    LivenessProviderNotConfigured,
+    #[error("signature missing")]
+    SignatureMissing,
+    #[error("signature invalid")]
+    SignatureInvalid,
+    /// The signed timestamp is outside the tolerance.
+    #[error("signature expired")]
+    SignatureExpired,
+    /// A signed delivery received before.
+    #[error("delivery replayed")]
+    DeliveryReplayed,
+    /// The session was delivered before with another verdict.
+    #[error("liveness session conflict")]
+    LivenessSessionConflict,
+    /// The result names an application that does not exist.
+    #[error("unknown application")]
+    LivenessUnknownApplication,
     /// Anything unexpected. The text goes to the log only, never to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -150,6 +169,16 @@ impl ApiError {
             AppealCooldown { .. } => (StatusCode::TOO_MANY_REQUESTS, "appeal_cooldown"),
             AppealNotEditable => (StatusCode::CONFLICT, "appeal_not_editable"),
             InfoNotRequested => (StatusCode::CONFLICT, "info_not_requested"),
+            LivenessProviderNotConfigured => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "liveness_provider_not_configured",
+            ),
+            SignatureMissing => (StatusCode::UNAUTHORIZED, "signature_missing"),
+            SignatureInvalid => (StatusCode::UNAUTHORIZED, "signature_invalid"),
+            SignatureExpired => (StatusCode::UNAUTHORIZED, "signature_expired"),
+            DeliveryReplayed => (StatusCode::CONFLICT, "delivery_replayed"),
+            LivenessSessionConflict => (StatusCode::CONFLICT, "liveness_session_conflict"),
+            LivenessUnknownApplication => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_application"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -195,6 +224,15 @@ impl ApiError {
             AppealCooldown {
                 retry_after_seconds,
             } => format!("Try again in {retry_after_seconds} seconds."),
+            SignatureExpired => {
+                "The signed timestamp is too far from the current time; sign each delivery when it is sent.".into()
+            }
+            DeliveryReplayed => {
+                "This signed delivery was received before; sign each delivery anew.".into()
+            }
+            LivenessSessionConflict => {
+                "This session was delivered before with a different result.".into()
+            }
             UnsupportedFileType { accepted } => {
                 format!("Accepted file types: {}.", accepted.join(", "))
             }
@@ -365,6 +403,13 @@ mod tests {
             },
             ApiError::AppealNotEditable,
             ApiError::InfoNotRequested,
+            ApiError::LivenessProviderNotConfigured,
+            ApiError::SignatureMissing,
+            ApiError::SignatureInvalid,
+            ApiError::SignatureExpired,
+            ApiError::DeliveryReplayed,
+            ApiError::LivenessSessionConflict,
+            ApiError::LivenessUnknownApplication,
             ApiError::Internal(String::new()),
         ];
         let codes: Vec<&str> = all.iter().map(|e| e.status_and_code().1).collect();

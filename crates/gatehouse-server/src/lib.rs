@@ -109,6 +109,7 @@ pub async fn serve(
             dispatching.webhooks().run(dispatching.db()).await;
         }
     });
+    let sweeper = tokio::spawn(service::liveness::run_sweeper(state.clone()));
     let app = routes::router(state);
     let served = axum::serve(
         listener,
@@ -119,5 +120,6 @@ pub async fn serve(
     reloader.abort();
     rescreener.abort();
     dispatcher.abort();
+    sweeper.abort();
     served
 }

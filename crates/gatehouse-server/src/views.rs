@@ -158,7 +158,8 @@ impl ReasonView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionView {
-    /// `approved`, `rejected_retry`, `rejected_final` or `manual_review`.
+    /// `approved`, `rejected_retry`, `rejected_final`, `manual_review` or
+    /// `awaiting_liveness`.
     pub outcome: String,
     pub reasons: Vec<ReasonView>,
     /// Number of the attempt this decision is about (1-based).
@@ -180,8 +181,9 @@ impl DecisionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationView {
     pub id: String,
-    /// `draft`, `approved`, `rejected_retry`, `rejected_final`, `manual_review` or
-    /// `info_requested`.
+    /// `draft`, `approved`, `rejected_retry`, `rejected_final`, `manual_review`,
+    /// `info_requested` or `awaiting_liveness` (decided when the liveness result arrives; the
+    /// decision's `LIVENESS_PENDING` reason gives the deadline).
     pub status: String,
     /// Verification level applied for.
     pub level: u8,

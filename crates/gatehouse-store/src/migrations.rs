@@ -56,6 +56,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_readings.sql"),
         postgres: include_str!("../migrations/postgres/0008_readings.sql"),
     },
+    // 0005 was never used; the numbers only need to be unique and increasing.
+    Migration {
+        version: 9,
+        name: "0009_liveness",
+        sqlite: include_str!("../migrations/sqlite/0009_liveness.sql"),
+        postgres: include_str!("../migrations/postgres/0009_liveness.sql"),
+    },
 ];
 
 pub(crate) async fn apply(db: &Db) -> Result<Vec<&'static str>, StoreError> {

@@ -152,7 +152,8 @@ pub struct InfoRequest {
     pub message: String,
 }
 
-/// One submission, as it was: never changed after it is written.
+/// One submission, as it was: never changed after it is written, except that an attempt
+/// `awaiting_liveness` receives its decision once, when the result arrives or times out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
     pub id: AttemptId,
@@ -704,4 +705,26 @@ pub struct CaseFilter {
     pub assignee: Option<String>,
     pub country: Option<String>,
     pub application_id: Option<ApplicationId>,
+}
+
+/// A liveness provider's verdict as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LivenessRecord {
+    /// Gatehouse's id of the row (a UUID).
+    pub id: String,
+    /// The adapter name (`generic`, ...).
+    pub provider: String,
+    pub result: gatehouse_core::liveness::LivenessResult,
+    /// `webhook` (signed delivery) or `api` (operator key).
+    pub source: &'static str,
+    pub received_at: DateTime<Utc>,
+}
+
+/// What recording a liveness result did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LivenessRecorded {
+    /// Stored as a new result.
+    New,
+    /// The same session was already stored with the same verdict: nothing changed.
+    Duplicate,
 }

@@ -8,7 +8,8 @@ use gatehouse_core::ids::{AccountId, ApiKeyId, ApplicationId, DeliveryId, Webhoo
 
 use crate::models::{
     Account, ApiKey, Application, Attempt, Credentials, FileRecord, IdempotentResponse, Identifier,
-    ImageHash, Link, NewEvent, RescreenJob, SanctionsAlert, SanctionsVersion, StatusChange,
+    ImageHash, Link, LivenessRecord, LivenessRecorded, NewEvent, RescreenJob, SanctionsAlert,
+    SanctionsVersion, StatusChange,
 };
 use crate::models::{
     Appeal, AuditRecord, Batch, CaseFilter, CaseNote, Message, ReviewCase, ReviewDecision,
@@ -243,6 +244,52 @@ pub trait ReviewRepo: Send + Sync {
     async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
+/// An attempt that waited for its liveness result, now decided.
+pub struct CompletedAttempt<'a> {
+    pub application_id: ApplicationId,
+    pub attempt_id: gatehouse_core::ids::AttemptId,
+    /// The application version the decision was made on.
+    pub expected_version: i64,
+    pub decision: &'a gatehouse_core::decision::Decision,
+    pub decided_at: DateTime<Utc>,
+    /// `application.decided`, written in the same transaction.
+    pub events: Vec<NewEvent>,
+}
+
+/// Liveness providers' results, replay protection for their signed deliveries, and the
+/// attempts that wait for a result.
+#[async_trait]
+pub trait LivenessRepo: Send + Sync {
+    /// Stores a result. With `delivery` (a digest of the signed delivery), also remembers the
+    /// delivery and forgets those received before `forget_before`; a delivery seen before is
+    /// `Conflict("replayed")` and stores nothing. A session stored before with another
+    /// verdict is `Conflict("session_conflict")`.
+    async fn record_liveness(
+        &self,
+        record: &LivenessRecord,
+        delivery: Option<&str>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<LivenessRecorded, StoreError>;
+    /// The application's most recent result received at or after `since`.
+    async fn latest_liveness(
+        &self,
+        application_id: ApplicationId,
+        since: DateTime<Utc>,
+    ) -> Result<Option<LivenessRecord>, StoreError>;
+    /// Applications `awaiting_liveness` whose attempt was submitted before `before`, oldest
+    /// first, at most `limit`.
+    async fn awaiting_liveness(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Application>, StoreError>;
+    /// Writes the decision of the latest attempt of an application `awaiting_liveness` at
+    /// `expected_version`, its new status and the events, in one transaction; otherwise
+    /// `Conflict("stale")`.
+    async fn complete_attempt(&self, done: CompletedAttempt<'_>)
+        -> Result<Application, StoreError>;
+}
+
 /// Everything the server needs from storage, as one object.
 pub trait Repos:
     AccountRepo
@@ -254,6 +301,7 @@ pub trait Repos:
     + ImageHashRepo
     + WebhookRepo
     + ReviewRepo
+    + LivenessRepo
 {
 }
 impl<T> Repos for T where
@@ -266,6 +314,7 @@ impl<T> Repos for T where
         + ImageHashRepo
         + WebhookRepo
         + ReviewRepo
+        + LivenessRepo
 {
 }
 

@@ -192,6 +192,7 @@ mod tests {
             sanctions_hits: &[],
             photo_reads: reads,
             images: &Default::default(),
+            liveness: None,
         })
     }
 

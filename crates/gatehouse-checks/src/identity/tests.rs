@@ -32,6 +32,7 @@ fn run(body: Value) -> Vec<Finding> {
         sanctions_hits: &[],
         images: &Default::default(),
         photo_reads: &[],
+        liveness: None,
     })
 }
 

@@ -6,6 +6,7 @@ mod admin;
 mod appeals;
 mod applications;
 mod health;
+mod liveness;
 pub mod review;
 mod sanctions;
 mod webhooks;
@@ -42,6 +43,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Registration and sessions"),
         (name = "applications", description = "The applicant's verification application"),
         (name = "operators", description = "The exchange's backend and administrators (API keys)"),
+        (name = "integrations", description = "Liveness providers' results (signed webhooks, operator keys)"),
         (name = "review", description = "Reviewers: staff sessions, cases, decisions, audit"),
         (name = "operations", description = "Probes, metrics, this document"),
     )
@@ -105,6 +107,8 @@ fn parts(state: &AppState) -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::replay))
+        .routes(routes!(liveness::webhook))
+        .routes(routes!(liveness::results))
         .routes(routes!(appeals::create))
         .routes(routes!(appeals::get))
         .routes(routes!(appeals::submit))

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use gatehouse_checks::{CheckInput, SubmittedFile};
 use gatehouse_core::application::{ApplicationData, ApplicationStatus, Slot};
-use gatehouse_core::decision::decide;
+use gatehouse_core::decision::{decide, Decision, Outcome};
 use gatehouse_core::i18n::Lang;
 use gatehouse_core::ids::{AccountId, ApplicationId, AttemptId, FileId};
 use gatehouse_store::models::{Application, Attempt, FileRecord, IdempotentResponse};
-use gatehouse_store::repo::{ApplicationRepo, NewAttempt};
+use gatehouse_store::repo::{ApplicationRepo, LivenessRepo, NewAttempt};
 use gatehouse_store::StoreError;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -267,6 +267,7 @@ pub async fn submit(
     let sanctions_hits = crate::sanctions::screen_applicant(state.screening(), &current.data);
     let images = super::images::reports(state, account_id, &files).await?;
     let (photo_reads, files) = read_photos(&current.data, files).await?;
+    let liveness = super::liveness::for_submission(state, &current, now).await?;
     let findings = state.pipeline().run(&CheckInput {
         data: &current.data,
         files: &files,
@@ -277,6 +278,7 @@ pub async fn submit(
         sanctions_hits: &sanctions_hits,
         images: &images,
         photo_reads: &photo_reads,
+        liveness: liveness.as_ref(),
     });
     drop(files);
     let file_ids = current.files.iter().map(|(s, f)| (*s, f.id)).collect();
@@ -284,7 +286,12 @@ pub async fn submit(
     drop(images);
     let max_attempts = state.config().kyc.max_attempts;
     let number = current.attempt_count + 1;
-    let decision = decide(findings, number, max_attempts);
+    let decision = super::liveness::hold_if_required(
+        state,
+        decide(findings, number, max_attempts),
+        liveness.is_some(),
+        now,
+    );
     let attempt = Attempt {
         id: AttemptId::new(),
         application_id: current.id,
@@ -341,23 +348,39 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     }
     state.webhooks().wake();
+    let actor = format!("applicant:{account_id}");
     if let Err(e) =
-        crate::service::review::after_submission(state, current.status, &after, &decision).await
+        super::review::after_decision(state, &actor, current.status, &after, &decision).await
     {
         tracing::error!(application_id = %current.id, error = %e, "could not open the review case");
     }
+    observe(state, &after, &decision);
+    if decision.outcome == Outcome::AwaitingLiveness {
+        // A result that arrived while the checks ran found nothing waiting: use it now.
+        if let Some(result) = state.db().latest_liveness(current.id, now).await? {
+            let waiting = state.db().application(current.id).await?;
+            if let Some(waiting) = waiting {
+                let waited = super::liveness::Waited::Result(&result.result);
+                super::liveness::decide_waiting(state, waiting, waited).await?;
+            }
+        }
+    }
+    Ok(Submitted { status: 200, body })
+}
+
+/// Counts and logs a decision (reason codes only: never personal data).
+pub(super) fn observe(state: &AppState, application: &Application, decision: &Decision) {
     let codes: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
     state
         .metrics()
         .observe_decision(decision.outcome.as_str(), &codes);
     tracing::info!(
-        application_id = %current.id,
-        attempt = number,
+        application_id = %application.id,
+        attempt = decision.attempt,
         outcome = decision.outcome.as_str(),
         reasons = ?codes,
         "application decided"
     );
-    Ok(Submitted { status: 200, body })
 }
 
 async fn replay(

@@ -9,6 +9,7 @@ pub mod events;
 pub mod files;
 pub mod images;
 pub mod linkage;
+pub mod liveness;
 pub mod operators;
 pub mod precheck;
 pub mod review;

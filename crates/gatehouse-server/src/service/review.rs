@@ -120,10 +120,12 @@ fn case_state(c: &ReviewCase) -> Value {
     json!({"status": c.status.as_str(), "assignee": c.assignee, "escalated": c.escalated})
 }
 
-/// After a submission was decided: records the decision in the audit log and, for
-/// `manual_review`, opens a case of the kind its reasons call for.
-pub async fn after_submission(
+/// After an attempt was decided (by its submission, or by the liveness result it waited
+/// for): records the decision in the audit log as `actor` and, for `manual_review`, opens a
+/// case of the kind its reasons call for.
+pub async fn after_decision(
     state: &AppState,
+    actor: &str,
     before: ApplicationStatus,
     application: &Application,
     decision: &Decision,
@@ -131,7 +133,7 @@ pub async fn after_submission(
     let now = super::now();
     let mut batch = Batch::new(now);
     batch.audit(
-        &format!("applicant:{}", application.account_id),
+        actor,
         "application.decided",
         &format!("application:{}", application.id),
         Some(json!({"status": before.as_str()})),
@@ -150,6 +152,11 @@ pub async fn after_submission(
             .any(|c| *c == "LINKED_TO_RESTRICTED_ACCOUNT" || *c == "DUPLICATE_PERSON")
         {
             CaseKind::LinkedAccount
+        } else if codes
+            .iter()
+            .any(|c| *c == "LIVENESS_SPOOF_SUSPECTED" || *c == "SELFIE_MISMATCH")
+        {
+            CaseKind::Liveness
         } else {
             CaseKind::ManualReview
         };

@@ -7,6 +7,7 @@ mod helpers;
 mod identity;
 mod images;
 mod links;
+mod liveness;
 mod operators;
 mod photo_reading;
 mod receiver;

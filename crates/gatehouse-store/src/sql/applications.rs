@@ -11,13 +11,14 @@ use crate::models::{Application, Attempt, FileRecord, IdempotentResponse};
 use crate::repo::{ApplicationRepo, NewAttempt};
 use crate::{conflict_on_unique, Db, StoreError};
 
-const COLUMNS: &str = "id, account_id, status, data, files, attempt_count, last_decision, \
+pub(super) const COLUMNS: &str =
+    "id, account_id, status, data, files, attempt_count, last_decision, \
                        last_submitted_at, created_at, updated_at, version, review";
 
 /// Only these states accept changes; the guard is repeated in SQL so a racing submit loses.
 const EDITABLE: &str = "status IN ('draft', 'rejected_retry')";
 
-fn application(row: &AnyRow) -> Result<Application, StoreError> {
+pub(super) fn application(row: &AnyRow) -> Result<Application, StoreError> {
     let status: String = row.try_get("status")?;
     let last_decision: Option<String> = row.try_get("last_decision")?;
     Ok(Application {
@@ -78,7 +79,7 @@ async fn load(
 }
 
 /// After an update touched no row: the application is gone, or it moved on.
-async fn missing_or_stale(conn: &mut AnyConnection, id: ApplicationId) -> StoreError {
+pub(super) async fn missing_or_stale(conn: &mut AnyConnection, id: ApplicationId) -> StoreError {
     match load(conn, id).await {
         Ok(Some(_)) => StoreError::Conflict("stale"),
         Ok(None) => StoreError::NotFound,

@@ -7,6 +7,7 @@ mod api_keys;
 mod applications;
 mod identities;
 mod images;
+mod liveness;
 pub(crate) mod outbox;
 mod review;
 mod sanctions;

@@ -4,6 +4,7 @@ mod accounts;
 mod applications;
 mod identities;
 mod images;
+mod liveness;
 mod review;
 mod sanctions;
 mod webhooks;

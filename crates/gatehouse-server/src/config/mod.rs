@@ -5,6 +5,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod liveness;
+
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -65,6 +67,7 @@ pub struct Config {
     pub images: gatehouse_checks::imaging::ImageSettings,
     pub precheck: Precheck,
     pub webhooks: WebhooksConfig,
+    pub liveness: LivenessConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -246,6 +249,7 @@ impl Default for Config {
             images: Default::default(),
             precheck: Precheck::default(),
             webhooks: WebhooksConfig::default(),
+            liveness: LivenessConfig::default(),
         }
     }
 }
@@ -361,6 +365,11 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(content.as_bytes())
 }
 
+pub use liveness::LivenessConfig;
+
+/// Variables named by the contract rather than by the key path, with the key they set.
+const ALIASES: &[(&str, &str)] = &[("LIVENESS_GENERIC_SECRET", "LIVENESS__SECRETS__GENERIC")];
+
 /// Variables with the `GATEHOUSE_` prefix that are not configuration keys but are still ours.
 const OTHER_VARIABLES: &[&str] = &["CONFIG", "SHARED_DATA"];
 
@@ -396,6 +405,15 @@ pub fn load(
         let Some(rest) = name.strip_prefix("GATEHOUSE_") else {
             continue;
         };
+        let rest = ALIASES
+            .iter()
+            .find_map(|(alias, key)| {
+                rest.strip_prefix(alias)
+                    .filter(|tail| tail.is_empty() || *tail == "_FILE")
+                    .map(|tail| format!("{key}{tail}"))
+            })
+            .unwrap_or_else(|| rest.to_owned());
+        let rest = rest.as_str();
         if OTHER_VARIABLES.contains(&rest) || rest.starts_with("TEST_") {
             continue;
         }
@@ -518,6 +536,7 @@ impl Config {
             return Err("log.format must be text or json".into());
         }
         self.webhooks.validate()?;
+        self.liveness.validate()?;
         Ok(())
     }
 
@@ -664,6 +683,36 @@ mod tests {
             .unwrap_err()
             .contains("max_atempts"));
         assert!(load(Some(&dir.path().join("missing.toml")), &[], &[]).is_err());
+    }
+
+    #[test]
+    fn the_liveness_secret_has_its_documented_variable() {
+        let c = load(
+            None,
+            &env(&[("GATEHOUSE_LIVENESS_GENERIC_SECRET", "lv")]),
+            &[],
+        )
+        .unwrap()
+        .config;
+        assert_eq!(c.liveness.secret("generic"), Some("lv"));
+        assert!(!format!("{:?}", c.liveness).contains("lv\""));
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("liveness");
+        std::fs::write(&secret, "from-file\n").unwrap();
+        let e = env(&[(
+            "GATEHOUSE_LIVENESS_GENERIC_SECRET_FILE",
+            secret.to_str().unwrap(),
+        )]);
+        let loaded = load(None, &e, &[]).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.config.liveness.secret("generic"), Some("from-file"));
+        // The default has no secret: the provider refuses deliveries rather than accept any.
+        assert_eq!(Config::default().liveness.secret("generic"), None);
+        let file = dir.path().join("g.toml");
+        std::fs::write(&file, "[liveness.secrets]\nacme = \"x\"\n").unwrap();
+        assert!(load(Some(&file), &[], &[])
+            .unwrap_err()
+            .contains("liveness.secrets.acme"));
     }
 }
 
