@@ -117,7 +117,10 @@ pub fn hold_for_liveness(decision: Decision, deadline: DateTime<Utc>) -> Decisio
         reasons: vec![LIVENESS_PENDING
             .finding()
             .with_field("liveness")
-            .with_evidence(json!({ "deadline": deadline }))],
+            // Shown to the applicant inside the fix text, so readable rather than RFC 3339.
+            .with_evidence(
+                json!({ "deadline": deadline.format("%Y-%m-%d %H:%M UTC").to_string() }),
+            )],
         attempts_left: 0,
         ..decision
     }

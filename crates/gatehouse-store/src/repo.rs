@@ -96,6 +96,8 @@ pub struct NewAttempt<'a> {
     /// Outbox events (`application.submitted`, `application.decided`), written in the same
     /// transaction.
     pub events: Vec<NewEvent>,
+    /// The audit entries and the review case the decision calls for, in the same transaction.
+    pub review: Option<&'a Batch>,
 }
 
 #[async_trait]
@@ -254,6 +256,8 @@ pub struct CompletedAttempt<'a> {
     pub decided_at: DateTime<Utc>,
     /// `application.decided`, written in the same transaction.
     pub events: Vec<NewEvent>,
+    /// The audit entries and the review case the decision calls for, in the same transaction.
+    pub review: Option<&'a Batch>,
 }
 
 /// Liveness providers' results, replay protection for their signed deliveries, and the

@@ -316,6 +316,15 @@ pub async fn submit(
     };
     let body = serde_json::to_string(&ApplicationView::new(&after, max_attempts, lang))
         .map_err(ApiError::internal)?;
+    let actor = format!("applicant:{account_id}");
+    let review = super::review::decision_batch(
+        &state.config().review,
+        &actor,
+        current.status,
+        &after,
+        &decision,
+        now,
+    );
     let result = state
         .db()
         .record_attempt(NewAttempt {
@@ -332,6 +341,7 @@ pub async fn submit(
                 )
             }),
             events: crate::webhooks::events::attempt_recorded(&after, &attempt),
+            review: Some(&review),
         })
         .await;
     match result {
@@ -348,12 +358,6 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     }
     state.webhooks().wake();
-    let actor = format!("applicant:{account_id}");
-    if let Err(e) =
-        super::review::after_decision(state, &actor, current.status, &after, &decision).await
-    {
-        tracing::error!(application_id = %current.id, error = %e, "could not open the review case");
-    }
     observe(state, &after, &decision);
     if decision.outcome == Outcome::AwaitingLiveness {
         // A result that arrived while the checks ran found nothing waiting: use it now.

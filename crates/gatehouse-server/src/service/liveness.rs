@@ -225,6 +225,14 @@ pub async fn decide_waiting(
         ..application.clone()
     };
     let event = crate::webhooks::events::decided(&after, attempt.id, &decision, decided_at);
+    let review = super::review::decision_batch(
+        &state.config().review,
+        actor,
+        ApplicationStatus::AwaitingLiveness,
+        &after,
+        &decision,
+        decided_at,
+    );
     let done = state
         .db()
         .complete_attempt(CompletedAttempt {
@@ -234,6 +242,7 @@ pub async fn decide_waiting(
             decision: &decision,
             decided_at,
             events: vec![event],
+            review: Some(&review),
         })
         .await;
     let stored = match done {
@@ -242,17 +251,6 @@ pub async fn decide_waiting(
         Err(e) => return Err(e.into()),
     };
     state.webhooks().wake();
-    if let Err(e) = super::review::after_decision(
-        state,
-        actor,
-        ApplicationStatus::AwaitingLiveness,
-        &stored,
-        &decision,
-    )
-    .await
-    {
-        tracing::error!(application_id = %stored.id, error = %e, "could not open the review case");
-    }
     super::applications::observe(state, &stored, &decision);
     Ok(Some(stored))
 }

@@ -120,17 +120,18 @@ fn case_state(c: &ReviewCase) -> Value {
     json!({"status": c.status.as_str(), "assignee": c.assignee, "escalated": c.escalated})
 }
 
-/// After an attempt was decided (by its submission, or by the liveness result it waited
-/// for): records the decision in the audit log as `actor` and, for `manual_review`, opens a
-/// case of the kind its reasons call for.
-pub async fn after_decision(
-    state: &AppState,
+/// What deciding an attempt (by its submission, or by the liveness result it waited for)
+/// writes besides the attempt: the decision in the audit log as `actor` and, for
+/// `manual_review`, a case of the kind its reasons call for. The caller writes it in the
+/// attempt's own transaction, so a decision never lands without its case.
+pub fn decision_batch(
+    config: &ReviewConfig,
     actor: &str,
     before: ApplicationStatus,
     application: &Application,
     decision: &Decision,
-) -> Result<(), ApiError> {
-    let now = super::now();
+    now: DateTime<Utc>,
+) -> Batch {
     let mut batch = Batch::new(now);
     batch.audit(
         actor,
@@ -161,7 +162,7 @@ pub async fn after_decision(
             CaseKind::ManualReview
         };
         let case = new_case(
-            &state.config().review,
+            config,
             application,
             kind,
             json!({"reasons": codes, "attempt": decision.attempt}),
@@ -176,8 +177,7 @@ pub async fn after_decision(
         );
         batch.change(Change::InsertCase(case));
     }
-    state.db().commit(&batch).await?;
-    Ok(())
+    batch
 }
 
 /// Opens a case for a sanctions alert raised by re-screening an approved applicant.

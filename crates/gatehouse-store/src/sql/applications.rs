@@ -292,6 +292,9 @@ impl ApplicationRepo for Db {
             .map_err(conflict_on_unique("idempotency_key_exists"))?;
         }
         super::outbox::append(&mut tx, &new.events, a.submitted_at).await?;
+        if let Some(batch) = new.review {
+            super::review::apply_batch(&mut tx, self.backend(), batch).await?;
+        }
         tx.commit().await?;
         Ok(updated)
     }

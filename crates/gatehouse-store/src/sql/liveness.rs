@@ -167,6 +167,9 @@ impl LivenessRepo for Db {
             return Err(StoreError::Conflict("stale"));
         }
         super::outbox::append(&mut tx, &done.events, done.decided_at).await?;
+        if let Some(batch) = done.review {
+            super::review::apply_batch(&mut tx, self.backend(), batch).await?;
+        }
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
             .bind(done.application_id.to_string())
             .fetch_one(&mut *tx)

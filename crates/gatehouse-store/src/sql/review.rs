@@ -337,6 +337,19 @@ async fn apply(
     }
 }
 
+/// Applies a batch's changes and appends its audit entries on the caller's transaction, so
+/// other writes (a submission's attempt) commit with them or not at all.
+pub(super) async fn apply_batch(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    batch: &Batch,
+) -> Result<(), StoreError> {
+    for change in &batch.changes {
+        apply(conn, change, batch.at).await?;
+    }
+    append_audit(conn, backend, batch).await
+}
+
 async fn append_audit(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -503,10 +516,7 @@ impl ReviewRepo for Db {
 
     async fn commit(&self, batch: &Batch) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for change in &batch.changes {
-            apply(&mut tx, change, batch.at).await?;
-        }
-        append_audit(&mut tx, self.backend(), batch).await?;
+        apply_batch(&mut tx, self.backend(), batch).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -133,6 +133,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             expected_version: 1,
             idempotency: Some(("key-1", response.clone())),
             events: Vec::new(),
+            review: None,
         })
         .await
         .unwrap();
@@ -156,6 +157,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             expected_version: 1,
             idempotency: Some(("key-2", response.clone())),
             events: Vec::new(),
+            review: None,
         })
         .await;
     assert!(
@@ -175,6 +177,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             expected_version: after.version,
             idempotency: Some(("key-1", response.clone())),
             events: Vec::new(),
+            review: None,
         })
         .await;
     assert!(matches!(
@@ -197,6 +200,7 @@ async fn attempts_are_recorded_atomically_and_kept(db: Db) {
             expected_version: after.version,
             idempotency: None,
             events: Vec::new(),
+            review: None,
         })
         .await
         .unwrap();

@@ -111,6 +111,7 @@ async fn a_waiting_attempt_is_completed_once(db: Db) {
             expected_version: 1,
             idempotency: None,
             events: Vec::new(),
+            review: None,
         })
         .await
         .unwrap();
@@ -141,6 +142,7 @@ async fn a_waiting_attempt_is_completed_once(db: Db) {
             decision: &decision,
             decided_at: submitted_at + Duration::seconds(30),
             events: vec![event],
+            review: None,
         })
         .await
         .unwrap();
@@ -162,6 +164,7 @@ async fn a_waiting_attempt_is_completed_once(db: Db) {
             decision: &decision,
             decided_at: submitted_at + Duration::seconds(31),
             events: Vec::new(),
+            review: None,
         })
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict("stale"))));

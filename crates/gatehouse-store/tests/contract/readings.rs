@@ -44,6 +44,7 @@ async fn readings_are_stored_with_the_attempt(db: Db) {
         attempt: &attempt,
         expected_version: app.version,
         idempotency: None,
+        review: None,
     })
     .await
     .unwrap();
@@ -66,6 +67,7 @@ async fn readings_are_stored_with_the_attempt(db: Db) {
         attempt: &second,
         expected_version: after.version,
         idempotency: None,
+        review: None,
     })
     .await
     .unwrap();

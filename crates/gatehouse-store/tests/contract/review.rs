@@ -190,3 +190,84 @@ contract!(
     batch_events_share_the_batch_transaction,
     batch_events_share_the_batch_transaction
 );
+
+/// A submission's review case and audit entries are written with its attempt: when the
+/// batch fails, no attempt is recorded and the application keeps its state.
+async fn attempts_and_their_review_batch_commit_together(db: Db) {
+    use gatehouse_core::application::ApplicationStatus;
+    use gatehouse_core::decision::decide;
+    use gatehouse_core::ids::AttemptId;
+    use gatehouse_core::reasons::{Nature, ReasonDef};
+    use gatehouse_store::models::Attempt;
+    use gatehouse_store::repo::NewAttempt;
+    let app = new_application(&db, "together@example.com").await;
+    let now = Utc::now().trunc_subsecs(6);
+    let manual = ReasonDef::new("SANCTIONS_POSSIBLE_MATCH", Nature::Manual);
+    let attempt = |n: u32| Attempt {
+        id: AttemptId::new(),
+        application_id: app.id,
+        number: n,
+        data: app.data.clone(),
+        files: app.files.clone(),
+        decision: decide(vec![manual.finding()], n, 5),
+        submitted_at: now,
+        readings: None,
+    };
+    let opened = case(&app, CaseKind::Sanctions, 10);
+    let mut batch = Batch::new(now);
+    batch.change(Change::InsertCase(opened.clone())).audit(
+        "applicant:x",
+        "application.decided",
+        "application:a",
+        None,
+        None,
+    );
+    // The case exists already: the batch fails, and the attempt with it.
+    db.commit(&batch).await.unwrap();
+    let audit_before = db.audit_entries(0, 100).await.unwrap().len();
+    let first = attempt(1);
+    let failed = db
+        .record_attempt(NewAttempt {
+            attempt: &first,
+            expected_version: app.version,
+            idempotency: None,
+            events: Vec::new(),
+            review: Some(&batch),
+        })
+        .await;
+    assert!(failed.is_err());
+    assert!(db.attempts(app.id).await.unwrap().is_empty());
+    let unchanged = db.application(app.id).await.unwrap().unwrap();
+    assert_eq!(unchanged.status, ApplicationStatus::Draft);
+    assert_eq!(db.audit_entries(0, 100).await.unwrap().len(), audit_before);
+
+    let fresh = case(&app, CaseKind::Sanctions, 10);
+    let mut batch = Batch::new(now);
+    batch.change(Change::InsertCase(fresh.clone())).audit(
+        "applicant:x",
+        "application.decided",
+        "application:a",
+        None,
+        None,
+    );
+    let recorded = db
+        .record_attempt(NewAttempt {
+            attempt: &first,
+            expected_version: app.version,
+            idempotency: None,
+            events: Vec::new(),
+            review: Some(&batch),
+        })
+        .await
+        .unwrap();
+    assert_eq!(recorded.status, ApplicationStatus::ManualReview);
+    assert_eq!(db.case(&fresh.id).await.unwrap().unwrap().id, fresh.id);
+    let entries = db.audit_entries(0, 100).await.unwrap();
+    assert_eq!(entries.len(), audit_before + 1);
+    let (mut prev, mut seq) = (AUDIT_GENESIS.to_owned(), 1);
+    verify_chain(&entries, &mut prev, &mut seq).unwrap();
+}
+contract!(
+    attempts_and_their_review_batch_commit_together,
+    attempts_and_their_review_batch_commit_together
+);

@@ -60,6 +60,7 @@ async fn submitted(db: &Db, email: &str, events: Vec<NewEvent>) -> Application {
         expected_version: 1,
         idempotency: None,
         events,
+        review: None,
     })
     .await
     .unwrap()
@@ -139,6 +140,7 @@ async fn events_commit_with_their_change_only(db: Db) {
             expected_version: 1,
             idempotency: None,
             events: vec![event(EventKind::ApplicationDecided, 3)],
+            review: None,
         })
         .await;
     assert!(
