@@ -337,19 +337,25 @@ fn supporting(lang: Lang, case_id: &str, files: &[SupportingFile]) -> String {
     s
 }
 
-/// A reason text without its `{evidence}` placeholders (the catalogue has no evidence).
+/// A reason text with its `{evidence}` placeholders shown as "…" (the catalogue has no
+/// evidence; dropping them would leave "outside the photo ()").
 fn without_placeholders(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut depth = 0;
     for c in text.chars() {
         match c {
-            '{' => depth += 1,
+            '{' => {
+                if depth == 0 {
+                    out.push('…');
+                }
+                depth += 1;
+            }
             '}' if depth > 0 => depth -= 1,
             c if depth == 0 => out.push(c),
             _ => {}
         }
     }
-    out.replace("  ", " ")
+    out
 }
 
 fn nature(n: Nature) -> &'static str {
@@ -771,4 +777,22 @@ pub fn case(p: &PageStaff, d: &CaseDetail, catalogue: &[(String, Nature)]) -> St
         &id[id.len().saturating_sub(8)..]
     );
     layout(lang, &title, Some(p), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_placeholders;
+
+    #[test]
+    fn placeholders_show_as_an_ellipsis() {
+        assert_eq!(
+            without_placeholders("Part of the document is outside the photo ({where})."),
+            "Part of the document is outside the photo (…)."
+        );
+        assert_eq!(
+            without_placeholders("({width} × {height}) {{nested}} end"),
+            "(… × …) … end"
+        );
+        assert_eq!(without_placeholders("no placeholders"), "no placeholders");
+    }
 }
