@@ -18,12 +18,13 @@ fn face(cx: f64, cy: f64, size: f64, light: f64) -> FaceSpec {
     }
 }
 
-/// Submits a passport application whose selfie is `selfie`; the decision body.
-async fn submit_with_selfie(app: &TestApp, email: &str, selfie: Vec<u8>) -> Value {
+/// Submits a passport application (document number `number`, each account its own) whose
+/// selfie is `selfie`; the decision body.
+async fn submit_with_selfie(app: &TestApp, email: &str, number: &str, selfie: Vec<u8>) -> Value {
     let token = app.signed_in(email).await;
-    let id = app
-        .passport_application(&token, passport("2030-01-01"))
-        .await;
+    let mut body = passport("2030-01-01");
+    body["document"]["number"] = Value::from(number);
+    let id = app.passport_application(&token, body).await;
     let up = app.upload(&token, &id, "selfie", selfie).await;
     assert_eq!(up.status, 201, "{}", up.body);
     app.submit(&token, &id, &[("accept-language", "zh-CN")])
@@ -52,7 +53,7 @@ async fn selfies_without_one_lit_face_are_sent_back(backend: Backend) {
     assert_eq!(d["status"], "approved", "{d}");
 
     let empty = encode_jpeg(&background(1, 480, 640, 1.0));
-    let d = submit_with_selfie(&app, "noface@example.com", empty).await;
+    let d = submit_with_selfie(&app, "noface@example.com", "E10000001", empty).await;
     assert_eq!(d["status"], "rejected_retry", "{d}");
     let r = reason(&d, "FACE_NOT_FOUND");
     assert_eq!(r["field"], "files.selfie");
@@ -63,7 +64,7 @@ async fn selfies_without_one_lit_face_are_sent_back(backend: Backend) {
     for cx in [230.0, 570.0] {
         draw_face(&mut two, face(cx, 270.0, 200.0, 1.0), 2);
     }
-    let d = submit_with_selfie(&app, "two@example.com", encode_jpeg(&two)).await;
+    let d = submit_with_selfie(&app, "two@example.com", "E10000002", encode_jpeg(&two)).await;
     assert_eq!(d["status"], "rejected_retry", "{d}");
     let r = reason(&d, "MULTIPLE_FACES");
     assert_eq!(r["evidence"]["faces"], 2, "{r}");
@@ -72,7 +73,7 @@ async fn selfies_without_one_lit_face_are_sent_back(backend: Backend) {
     // Backlit: the wall is bright, the face is not.
     let mut dark = background(3, 600, 800, 1.2);
     draw_face(&mut dark, face(300.0, 360.0, 260.0, 0.3), 3);
-    let d = submit_with_selfie(&app, "dark@example.com", encode_jpeg(&dark)).await;
+    let d = submit_with_selfie(&app, "dark@example.com", "E10000003", encode_jpeg(&dark)).await;
     assert_eq!(d["status"], "rejected_retry", "{d}");
     let r = reason(&d, "SELFIE_TOO_DARK");
     let evidence = &r["evidence"];
