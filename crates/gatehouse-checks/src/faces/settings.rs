@@ -5,8 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where Debian's `opencv-data` package puts OpenCV's frontal face cascade.
-pub const DEFAULT_MODEL: &str =
-    "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+pub const DEFAULT_MODEL: &str = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
