@@ -7,6 +7,7 @@
 //! [`pipeline::Pipeline::standard`].
 
 pub mod basic;
+pub mod faces;
 pub mod geoip;
 pub mod identity;
 pub mod idnum;
@@ -49,6 +50,8 @@ pub struct CheckSettings {
     pub region_policy: RegionPolicy,
     /// Thresholds of the image checks.
     pub images: imaging::ImageSettings,
+    /// Thresholds of the face checks.
+    pub faces: faces::FaceSettings,
 }
 
 impl Default for CheckSettings {
@@ -58,6 +61,7 @@ impl Default for CheckSettings {
             document_policy: DocumentPolicy::default(),
             region_policy: RegionPolicy::default(),
             images: imaging::ImageSettings::default(),
+            faces: faces::FaceSettings::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 use gatehouse_core::reasons::{Finding, ReasonDef};
 
 use crate::basic::{DocumentExpiry, MinimumAge, RequiredData};
+use crate::faces::FaceChecks;
 use crate::identity::IdentityConsistency;
 use crate::imaging::ImageChecks;
 use crate::links::LinkedAccounts;
@@ -34,6 +35,7 @@ impl Pipeline {
             Box::new(LinkedAccounts),
             Box::new(SanctionsScreening),
             Box::new(ImageChecks),
+            Box::new(FaceChecks),
             Box::new(LivenessCheck),
         ])
     }

@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use gatehouse_checks::faces::{self, Detector, Expect};
 use gatehouse_checks::imaging::{self, ImageReport, Kind};
 use gatehouse_core::i18n::{reason_text, Lang};
 use serde_json::json;
@@ -23,10 +24,27 @@ pub fn run(
         "zh-CN" => Lang::ZhCn,
         other => bail!("--lang {other:?}: expected en or zh-CN"),
     };
-    let settings = load_config()?.image_settings();
+    let config = load_config()?;
+    let settings = config.image_settings();
+    // Selfies are searched for one face; a document photo for its portrait (taken to be the
+    // front: that is where an operator looks for one).
+    let expect = match kind {
+        Kind::Selfie => Expect::Selfie,
+        Kind::Document => Expect::Portrait,
+        Kind::ProofOfAddress => Expect::Nothing,
+    };
+    let detector = match expect {
+        Expect::Nothing => None,
+        _ => Detector::load(&config.faces).map_err(|e| anyhow!("faces.model: {e}"))?,
+    };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let analysis = match imaging::analyse(&bytes, &settings) {
-        Ok(a) => a,
+        Ok(mut a) => {
+            if let Some(detector) = &detector {
+                faces::detect_in(&mut a, detector);
+            }
+            a
+        }
         Err(e) => {
             eprintln!("gatehouse: {}: not a readable picture: {e}", file.display());
             return Ok(ExitCode::FAILURE);
@@ -37,7 +55,9 @@ pub fn run(
         analysis: Ok(analysis),
         duplicates: Vec::new(),
     };
-    let reasons: Vec<_> = imaging::findings(&report, &settings)
+    let mut findings = imaging::findings(&report, &settings);
+    findings.extend(faces::findings(&report, expect, &config.faces));
+    let reasons: Vec<_> = findings
         .into_iter()
         .map(|f| {
             let text = reason_text(lang, &f.code, f.evidence.as_ref());

@@ -10,7 +10,7 @@ pub async fn serve(config: Config) -> Result<()> {
     let addr = config.listen_addr();
     let state = gatehouse_server::open(config)
         .await
-        .context("cannot open storage")?;
+        .context("cannot start")?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use gatehouse_checks::faces::Detector;
 use gatehouse_checks::pipeline::Pipeline;
 use gatehouse_checks::CheckSettings;
 use gatehouse_store::{Db, FileStore};
@@ -26,6 +27,7 @@ struct Inner {
     files: FileStore,
     pipeline: Pipeline,
     check_settings: CheckSettings,
+    faces: Option<Arc<Detector>>,
     metrics: Metrics,
     throttle: LoginThrottle,
     precheck: crate::service::precheck::PrecheckLimiter,
@@ -36,7 +38,8 @@ struct Inner {
 }
 
 impl AppState {
-    /// Fails when the region set-up is unusable (bad CIDRs, an unreadable GeoIP database).
+    /// Fails when the region set-up is unusable (bad CIDRs, an unreadable GeoIP database) or
+    /// the face model cannot be loaded.
     pub fn new(config: Config, db: Db, files: FileStore) -> Result<Self, String> {
         let region = RegionGuard::from_config(&config)?;
         let config_threshold = config.sanctions.threshold;
@@ -52,7 +55,11 @@ impl AppState {
             document_policy: config.documents.rules.clone(),
             region_policy: region.policy.clone(),
             images: config.image_settings(),
+            faces: config.faces.clone(),
         };
+        let faces = Detector::load(&config.faces)
+            .map_err(|e| format!("faces.model: {e}"))?
+            .map(Arc::new);
         let precheck =
             crate::service::precheck::PrecheckLimiter::new(config.precheck.per_account_per_minute);
         let throttle = LoginThrottle::new(
@@ -67,6 +74,7 @@ impl AppState {
                 files,
                 pipeline: Pipeline::standard(),
                 check_settings,
+                faces,
                 metrics: Metrics::default(),
                 throttle,
                 precheck,
@@ -110,6 +118,11 @@ impl AppState {
 
     pub fn check_settings(&self) -> &CheckSettings {
         &self.inner.check_settings
+    }
+
+    /// The face detector; `None` when `faces.model` is empty (face checks off).
+    pub fn face_detector(&self) -> Option<Arc<Detector>> {
+        self.inner.faces.clone()
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -71,6 +71,9 @@ pub struct Metrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<screen::ScreenshotSignal>,
     pub hashes: phash::Hashes,
+    /// Faces, where they were looked for (see [`crate::faces::detect_in`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faces: Option<crate::faces::Faces>,
 }
 
 /// A decoded and measured picture.
@@ -112,6 +115,7 @@ pub fn analyse(bytes: &[u8], settings: &ImageSettings) -> Result<Analysis, Decod
         screenshot: screen::screenshot(decoded.width, decoded.height, &decoded.meta),
         hashes: phash::hashes(&decoded.gray),
         document,
+        faces: None,
     };
     Ok(Analysis {
         format: decoded.format,
@@ -184,7 +188,8 @@ const REASONS: &[ReasonDef] = &[
     DUPLICATE_IMAGE_OTHER_ACCOUNT,
 ];
 
-fn round(v: f64, places: i32) -> f64 {
+/// `v` rounded to `places` decimals, for evidence a person reads.
+pub(crate) fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (v * f).round() / f
 }

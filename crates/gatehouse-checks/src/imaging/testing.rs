@@ -5,39 +5,31 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 
-fn mix(mut v: u64) -> u64 {
-    // SplitMix64: a cheap, well-spread hash of the seed and a position.
+/// A cheap, well-spread hash (SplitMix64) of a seed and a position.
+pub fn mix(mut v: u64) -> u64 {
     v = v.wrapping_add(0x9E37_79B9_7F4A_7C15);
     v = (v ^ (v >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     v = (v ^ (v >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     v ^ (v >> 31)
 }
 
-/// A card with a portrait and lines of irregular "print" filling most of a `w`×`h` photo.
+/// A card with a portrait (a face the detector finds) and lines of irregular "print" filling
+/// most of a `w`×`h` photo.
 pub fn card_photo(seed: u64, w: u32, h: u32) -> RgbImage {
     let (x0, y0, x1, y1) = (w / 10, h / 8, w - w / 10, h - h / 8);
     let (cw, ch) = (x1 - x0, y1 - y0);
     let tint = (mix(seed) % 40) as u8;
     let line_h = (ch / 16).max(3);
     let glyph_w = (cw / 70).max(2);
-    RgbImage::from_fn(w, h, |x, y| {
+    let mut card = RgbImage::from_fn(w, h, |x, y| {
         if x < x0 || x >= x1 || y < y0 || y >= y1 {
             let grain = (mix(u64::from(x / 3) * 7919 + u64::from(y / 3)) % 12) as u8;
             return Rgb([110 + grain, 80 + grain, 55 + grain / 2]);
         }
         let (cx, cy) = (x - x0, y - y0);
         if cx < cw / 4 && cy > ch / 5 && cy < ch * 4 / 5 {
-            // The portrait: a face-coloured oval on a pale blue ground.
-            let (px, py) = (
-                f64::from(cx) / f64::from(cw / 4),
-                f64::from(cy - ch / 5) / f64::from(ch * 3 / 5),
-            );
-            let d = ((px - 0.5) / 0.35).powi(2) + ((py - 0.45) / 0.4).powi(2);
-            return if d < 1.0 {
-                Rgb([200, 160, 130 + tint])
-            } else {
-                Rgb([170, 190, 215])
-            };
+            // The portrait's pale blue ground; the face is drawn on it below.
+            return Rgb([170, 190, 215]);
         }
         let line = cy / line_h;
         let glyph = cx / glyph_w;
@@ -51,14 +43,28 @@ pub fn card_photo(seed: u64, w: u32, h: u32) -> RgbImage {
         } else {
             Rgb([228, 220 - tint / 2, 196 + tint / 2])
         }
-    })
+    });
+    let (px0, py0, px1, py1) = (x0, y0 + ch / 5, x0 + cw / 4, y0 + ch * 4 / 5);
+    let spec = crate::faces::testing::FaceSpec {
+        cx: f64::from(px0 + px1) / 2.0,
+        cy: f64::from(py0) + f64::from(py1 - py0) * 0.42,
+        size: f64::from(px1 - px0) * 0.6,
+        light: 1.0,
+    };
+    crate::faces::testing::draw_face_within(&mut card, spec, seed, (px0, py0, px1, py1));
+    card
 }
 
 /// `card_photo` as a JPEG carrying `seed` in a comment, so equal pictures still differ in bytes
 /// only when their seeds differ.
 pub fn card_jpeg(seed: u64, w: u32, h: u32) -> Vec<u8> {
+    encode_jpeg(&card_photo(seed, w, h))
+}
+
+/// `img` as a JPEG of the `image` crate's default quality.
+pub fn encode_jpeg(img: &RgbImage) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(card_photo(seed, w, h))
+    DynamicImage::ImageRgb8(img.clone())
         .write_to(&mut out, ImageFormat::Jpeg)
         .expect("encoding to memory cannot fail");
     out.into_inner()

@@ -1,6 +1,7 @@
 //! Conformance over third-party test data in `../shared/data` (see `support`): MRZ vectors,
 //! PRC resident ID numbers, GeoIP databases. Each test prints how many vectors agree.
 
+mod faces;
 mod geoip;
 mod idnum;
 mod mrz;

@@ -65,6 +65,8 @@ pub struct Config {
     pub log: Log,
     /// Thresholds and decoding limits of the image checks.
     pub images: gatehouse_checks::imaging::ImageSettings,
+    /// The face model and the thresholds of the selfie and portrait checks.
+    pub faces: gatehouse_checks::faces::FaceSettings,
     pub precheck: Precheck,
     pub webhooks: WebhooksConfig,
     pub liveness: LivenessConfig,
@@ -247,6 +249,7 @@ impl Default for Config {
             review: Review::default(),
             log: Log::default(),
             images: Default::default(),
+            faces: Default::default(),
             precheck: Precheck::default(),
             webhooks: WebhooksConfig::default(),
             liveness: LivenessConfig::default(),
@@ -537,6 +540,13 @@ impl Config {
         }
         self.webhooks.validate()?;
         self.liveness.validate()?;
+        let f = &self.faces;
+        if !(f.scale_factor > 1.0 && f.scale_factor <= 2.0) {
+            return Err("faces.scale_factor must be above 1 and at most 2".into());
+        }
+        if f.max_side < 64 {
+            return Err("faces.max_side must be at least 64".into());
+        }
         Ok(())
     }
 

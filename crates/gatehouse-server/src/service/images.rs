@@ -3,7 +3,9 @@
 //! once their attempt is decided.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use gatehouse_checks::faces::{self, Detector, Expect};
 use gatehouse_checks::imaging::{self, phash, Duplicate, Format, ImageReport, ImageSettings, Kind};
 use gatehouse_checks::SubmittedFile;
 use gatehouse_core::application::Slot;
@@ -18,16 +20,21 @@ use crate::state::AppState;
 /// Candidates looked at per picture; more than this sharing a band is noise, not a match.
 const CANDIDATES: u32 = 200;
 
-/// Decodes and measures one picture on the blocking pool (it is CPU work).
+/// Decodes and measures one picture on the blocking pool (it is CPU work); with a detector,
+/// also finds the faces while the working image is in memory.
 pub async fn analyse(
     bytes: Vec<u8>,
     kind: Kind,
     settings: ImageSettings,
+    faces: Option<Arc<Detector>>,
 ) -> Result<ImageReport, ApiError> {
     let analysis = tokio::task::spawn_blocking(move || {
         let mut analysis = imaging::analyse(&bytes, &settings);
-        // The working image is not needed past the measurements; free it early.
         if let Ok(a) = &mut analysis {
+            if let Some(detector) = &faces {
+                faces::detect_in(a, detector);
+            }
+            // The working image is not needed past the measurements; free it early.
             a.decoded = None;
         }
         analysis
@@ -54,7 +61,17 @@ pub async fn reports(
         if Format::from_mime(&file.content_type) == Some(Format::Pdf) {
             continue;
         }
-        let report = analyse(file.bytes.clone(), Kind::of_slot(*slot), settings.clone()).await?;
+        // Faces are looked for only where one belongs (the selfie, the document's front).
+        let detector = state
+            .face_detector()
+            .filter(|_| Expect::of_slot(*slot) != Expect::Nothing);
+        let report = analyse(
+            file.bytes.clone(),
+            Kind::of_slot(*slot),
+            settings.clone(),
+            detector,
+        )
+        .await?;
         out.insert(*slot, report);
     }
     let hashes: Vec<(Slot, phash::Hashes)> = out

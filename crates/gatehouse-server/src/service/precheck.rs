@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use gatehouse_checks::faces::{self, Expect};
 use gatehouse_checks::imaging::{self, Format, Kind};
 use gatehouse_core::application::Slot;
 use gatehouse_core::i18n::Lang;
@@ -87,15 +88,25 @@ pub async fn precheck(
         });
     }
     let settings = state.check_settings().images.clone();
-    let mut report = images::analyse(bytes, kind, settings.clone()).await?;
+    // Whether a document photo is a front (with the portrait) is not known here.
+    let expect = if kind == Kind::Selfie {
+        Expect::Selfie
+    } else {
+        Expect::Nothing
+    };
+    let detector = state.face_detector().filter(|_| expect != Expect::Nothing);
+    let mut report = images::analyse(bytes, kind, settings.clone(), detector).await?;
     if let Ok(analysis) = &report.analysis {
         report.duplicates =
             images::elsewhere(state, account_id, &analysis.metrics.hashes, &settings).await?;
     }
-    let reasons: Vec<ReasonView> = imaging::findings(&report, &settings)
-        .iter()
-        .map(|f| ReasonView::new(f, lang))
-        .collect();
+    let mut findings = imaging::findings(&report, &settings);
+    findings.extend(faces::findings(
+        &report,
+        expect,
+        &state.check_settings().faces,
+    ));
+    let reasons: Vec<ReasonView> = findings.iter().map(|f| ReasonView::new(f, lang)).collect();
     let (width, height, metrics) = match &report.analysis {
         Ok(a) => {
             let mut metrics = serde_json::to_value(&a.metrics).unwrap_or(Value::Null);

@@ -3,7 +3,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{document_photo, jpeg, passport, spawn_app, spawn_with};
+use crate::helpers::{document_photo, jpeg, passport, selfie, spawn_app, spawn_with};
 
 fn codes(decision: &Value) -> Vec<String> {
     decision["reasons"]
@@ -328,7 +328,7 @@ async fn files_are_judged_by_their_bytes(backend: Backend) {
     let a = app
         .get(&format!("/v1/kyc/applications/{id}"), Some(&token))
         .await;
-    let selfie = jpeg(format!("selfie:{token}").as_bytes());
+    let selfie = selfie(format!("selfie:{token}").as_bytes());
     assert_eq!(a.body["files"]["selfie"]["size"], selfie.len());
 }
 both_backends!(files_are_judged_by_their_bytes);

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{jpeg, passport, spawn_app, spawn_with, TestApp};
+use crate::helpers::{jpeg, passport, selfie, spawn_app, spawn_with, TestApp};
 
 fn encode(img: image::RgbImage) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
@@ -159,7 +159,7 @@ async fn submitted_photos_are_judged_and_reused_pictures_found(backend: Backend)
     assert!(blur["evidence"]["edge_ratio"].as_f64().unwrap() < 0.4);
 
     // The same picture for the document and the selfie.
-    let same = jpeg(b"same picture");
+    let same = selfie(b"same picture");
     app.upload(&token, &id, "document_front", same.clone())
         .await;
     app.upload(&token, &id, "selfie", same.clone()).await;

@@ -3,6 +3,7 @@
 mod accounts;
 mod applications;
 mod backoffice;
+mod faces;
 mod helpers;
 mod identity;
 mod images;

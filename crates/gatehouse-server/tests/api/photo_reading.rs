@@ -8,7 +8,7 @@ use gatehouse_store::Backend;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{jpeg, spawn_app, TestApp};
+use crate::helpers::{selfie, spawn_app, TestApp};
 
 /// The zone of the holder's passport (the holder of the TD3 fixture).
 fn td3_zone() -> [String; 2] {
@@ -52,7 +52,7 @@ async fn submit(app: &TestApp, email: &str, number: &str, photo: &[u8]) -> (Stri
         .upload(&token, &id, "document_front", photo.to_vec())
         .await;
     assert_eq!(up.status, 201, "{}", up.body);
-    let up = app.upload(&token, &id, "selfie", jpeg(b"selfie")).await;
+    let up = app.upload(&token, &id, "selfie", selfie(b"selfie")).await;
     assert_eq!(up.status, 201, "{}", up.body);
     let d = app.submit(&token, &id, &[]).await.body;
     (token, id, d)

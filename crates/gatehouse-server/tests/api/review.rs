@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{jpeg, passport, spawn_with, TestApp, PASSWORD};
+use crate::helpers::{passport, spawn_with, TestApp, PASSWORD};
 
 pub const STAFF_PASSWORD: &str = "reviewer passphrase 4 tests";
 
@@ -189,7 +189,10 @@ async fn appeal_request_info_answer_and_approve(backend: Backend) {
     assert_eq!(viewed.bytes, pdf());
     assert_eq!(viewed.header("cache-control"), "private, no-store");
     let img = app.get(&selfie, Some(&alice)).await;
-    assert_eq!(img.bytes, jpeg(format!("selfie:{token}").as_bytes()));
+    assert_eq!(
+        img.bytes,
+        crate::helpers::selfie(format!("selfie:{token}").as_bytes())
+    );
 
     // Reasons come from the catalogue; request_info needs to say why.
     post(
