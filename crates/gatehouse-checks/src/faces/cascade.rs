@@ -8,7 +8,7 @@ use super::xml::{self, Element};
 /// Why a cascade file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CascadeError {
-    #[error("cannot read the face model {path}: {source}")]
+    #[error("cannot read the face model {path}: {source} (install Debian's opencv-data, or point faces.model at a Haar cascade XML; an empty faces.model turns face checks off)")]
     Io {
         path: String,
         source: std::io::Error,
