@@ -28,6 +28,9 @@ pub struct ImageSettings {
     pub blur_edge_ratio: f64,
     /// Smallest blown-out spot, as a share of the document, reported as glare.
     pub glare_min_share: f64,
+    /// Least share of its bounding box a blown-out spot must fill to be glare (a reflection
+    /// is a solid blob; white paper between print is ragged).
+    pub glare_min_fill: f64,
     /// Colourfulness below which a document photo is black and white.
     pub min_colourfulness: f64,
     /// Share of edge pixels that makes a cell of the picture part of a document.
@@ -57,6 +60,7 @@ impl Default for ImageSettings {
             overexposed_p05: 150,
             blur_edge_ratio: 0.4,
             glare_min_share: 0.004,
+            glare_min_fill: 0.45,
             min_colourfulness: 6.0,
             cell_density: 0.08,
             cut_density: 0.06,

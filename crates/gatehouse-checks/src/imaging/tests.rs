@@ -60,7 +60,14 @@ fn large_jpegs_are_decoded_at_a_reduced_scale() {
     let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
     assert_eq!((analysis.width, analysis.height), (4000, 3000));
     let decoded = analysis.decoded.unwrap();
-    assert_eq!(decoded.rgb.dimensions(), (1024, 768));
+    // 1/4 of the DCT scale gives 1000×750, within the working size: nothing is resampled.
+    assert_eq!(decoded.rgb.dimensions(), (1000, 750));
+    assert_eq!(decoded.gray.dimensions(), (1000, 750));
+    // 2800×2100: 1/4 (700) would leave less than 70% of 1024, so 1/2 (1400×1050) is decoded
+    // and averaged down to 1024.
+    let bytes = encode(&card_photo(2800, 2100), ImageFormat::Jpeg);
+    let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
+    assert_eq!(analysis.decoded.unwrap().rgb.dimensions(), (1024, 768));
 }
 
 #[test]
