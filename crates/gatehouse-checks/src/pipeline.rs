@@ -33,6 +33,7 @@ impl Pipeline {
             Box::new(LinkedAccounts),
             Box::new(SanctionsScreening),
             Box::new(ImageChecks),
+            Box::new(crate::proof_of_address::ProofOfAddress),
         ])
     }
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::decode::Limits;
+use crate::pdf::PdfLimits;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,6 +47,10 @@ pub struct ImageSettings {
     pub moire_score: f64,
     /// Largest difference of the fine perceptual hash (of 256 bits) for the same picture.
     pub duplicate_max_distance: u32,
+    /// Oldest a proof of address may be, in days from its latest date to the submission.
+    pub proof_of_address_max_age_days: u32,
+    /// Limits on reading PDF statements (proof of address).
+    pub pdf: PdfLimits,
 }
 
 impl Default for ImageSettings {
@@ -68,6 +73,8 @@ impl Default for ImageSettings {
             min_document_coverage: 0.2,
             moire_score: 3.5,
             duplicate_max_distance: 24,
+            proof_of_address_max_age_days: 92,
+            pdf: PdfLimits::default(),
         }
     }
 }
