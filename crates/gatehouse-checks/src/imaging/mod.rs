@@ -259,7 +259,8 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
                    "laplacian_variance": round(s.laplacian_variance, 1)}),
         );
     }
-    if kind != Kind::Selfie {
+    // A washed-out picture is blown out everywhere: overexposure is the reason to give.
+    if kind != Kind::Selfie && !washed_out {
         if let Some(spot) = m.glare.first() {
             push(
                 IMAGE_GLARE,
