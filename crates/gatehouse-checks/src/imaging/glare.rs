@@ -105,7 +105,6 @@ pub fn spots(
             if share > 0.6 {
                 continue;
             }
-            let band = surroundings(gray, rgb, bbox, doc);
             // A reflection fades out: just outside it the picture is still bright (a white
             // area of the print ends sharply, dark just outside). It is a solid, roundish blob:
             // a line or a band of white between lines of print is long and thin, a patch of
@@ -113,7 +112,10 @@ pub fn spots(
             // box fills all of it.
             let (long, short) = (bbox.width.max(bbox.height), bbox.width.min(bbox.height));
             let fill = n as f64 / bbox.area().max(1) as f64;
-            if band < 160.0 || short * 3 < long || !(min_fill..=MAX_FILL).contains(&fill) {
+            if short * 3 < long || !(min_fill..=MAX_FILL).contains(&fill) {
+                continue;
+            }
+            if surroundings(gray, rgb, bbox, doc) < 160.0 {
                 continue;
             }
             out.push(GlareSpot {

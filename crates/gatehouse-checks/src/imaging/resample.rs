@@ -58,7 +58,7 @@ impl Taps {
     }
 }
 
-/// Shrinks `src` (`width` × `height` pixels of `channels` interleaved bytes) to `dst_width` ×
+/// Shrinks `src` (`width` × `height` pixels of `channels` (1 to 4) interleaved bytes) to `dst_width` ×
 /// `dst_height`. Neither output side may exceed the source's.
 pub fn shrink(
     src: &[u8],
@@ -126,12 +126,15 @@ fn horizontal(row: &[u8], channels: usize, taps: &Taps, out: &mut [u32]) {
     }
     for (i, px) in out.chunks_exact_mut(channels).enumerate() {
         let (first, weights) = taps.of(i);
-        for (c, o) in px.iter_mut().enumerate() {
-            let mut sum = 0u32;
-            for (k, &w) in weights.iter().enumerate() {
-                sum += w * u32::from(row[(first + k) * channels + c]);
+        let src = &row[first * channels..(first + weights.len()) * channels];
+        let mut sums = [0u32; 4];
+        for (p, &w) in src.chunks_exact(channels).zip(weights) {
+            for (s, &v) in sums.iter_mut().zip(p) {
+                *s += w * u32::from(v);
             }
-            *o = (sum + round) >> (BITS - MID);
+        }
+        for (o, s) in px.iter_mut().zip(sums) {
+            *o = (s + round) >> (BITS - MID);
         }
     }
 }
@@ -144,7 +147,8 @@ pub fn luma(rgb: &[u8]) -> Vec<u8> {
             // thresholds calibrated on them) stay the same but for rare float rounding.
             let [r, g, b] = [p[0], p[1], p[2]].map(|c| f32::from(c) / 255.0);
             let l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-            (l * 255.0).round().clamp(0.0, 255.0) as u8
+            // l ≥ 0, so adding ½ and truncating rounds (and `as` saturates at 255).
+            (l * 255.0 + 0.5) as u8
         })
         .collect()
 }
