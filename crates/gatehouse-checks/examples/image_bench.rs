@@ -253,7 +253,13 @@ fn stages(file: &str, runs: usize, settings: &ImageSettings) {
     let (ms, _) = timed(runs, || metrics::colourfulness(rgb, area));
     out.insert("colourfulness".into(), json!(ms));
     let (ms, _) = timed(runs, || {
-        glare::spots(rgb, gray, area, settings.glare_min_share)
+        glare::spots(
+            rgb,
+            gray,
+            area,
+            settings.glare_min_share,
+            settings.glare_min_fill,
+        )
     });
     out.insert("glare".into(), json!(ms));
     let (ms, _) = timed(runs, || screen::moire_score(rgb));

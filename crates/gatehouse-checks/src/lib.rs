@@ -17,8 +17,10 @@ pub mod liveness;
 pub mod mrz;
 pub mod names;
 pub mod ocr;
+pub mod pdf;
 pub mod pipeline;
 pub mod policy;
+pub mod proof_of_address;
 pub mod region;
 pub mod sanctions;
 

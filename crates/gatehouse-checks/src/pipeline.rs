@@ -37,6 +37,7 @@ impl Pipeline {
             Box::new(ImageChecks),
             Box::new(FaceChecks),
             Box::new(LivenessCheck),
+            Box::new(crate::proof_of_address::ProofOfAddress),
         ])
     }
 

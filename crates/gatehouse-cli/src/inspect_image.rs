@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use gatehouse_checks::faces::{self, Detector, Expect};
 use gatehouse_checks::imaging::{self, ImageReport, Kind};
+use gatehouse_checks::proof_of_address;
 use gatehouse_core::i18n::{reason_text, Lang};
+use gatehouse_core::reasons::Finding;
 use serde_json::json;
 
 pub fn run(
@@ -38,6 +40,9 @@ pub fn run(
         _ => Detector::load(&config.faces).map_err(|e| anyhow!("faces.model: {e}"))?,
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if imaging::sniff(&bytes) == Some(imaging::Format::Pdf) {
+        return pdf(kind, lang, file, &bytes, &settings);
+    }
     let analysis = match imaging::analyse(&bytes, &settings) {
         Ok(mut a) => {
             if let Some(detector) = &detector {
@@ -57,7 +62,24 @@ pub fn run(
     };
     let mut findings = imaging::findings(&report, &settings);
     findings.extend(faces::findings(&report, expect, &config.faces));
-    let reasons: Vec<_> = findings
+    let reasons = reasons(findings, lang);
+    let Ok(analysis) = &report.analysis else {
+        bail!("the analysis was lost");
+    };
+    let out = json!({
+        "format": analysis.format,
+        "width": analysis.width,
+        "height": analysis.height,
+        "metrics": analysis.metrics,
+        "metadata": analysis.meta,
+        "reasons": reasons,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reasons(findings: Vec<Finding>, lang: Lang) -> Vec<serde_json::Value> {
+    findings
         .into_iter()
         .map(|f| {
             let text = reason_text(lang, &f.code, f.evidence.as_ref());
@@ -69,17 +91,46 @@ pub fn run(
                 "evidence": f.evidence,
             })
         })
-        .collect();
-    let Ok(analysis) = &report.analysis else {
-        bail!("the analysis was lost");
+        .collect()
+}
+
+/// A PDF statement: what its first page gave, judged as a proof of address (the applicant's
+/// name is not known here, so only readability and the date are judged).
+fn pdf(
+    kind: Kind,
+    lang: Lang,
+    file: &Path,
+    bytes: &[u8],
+    settings: &imaging::ImageSettings,
+) -> Result<ExitCode> {
+    if kind != Kind::ProofOfAddress {
+        eprintln!(
+            "gatehouse: {}: a PDF is accepted only with --kind proof_of_address",
+            file.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let (reading, findings) = proof_of_address::judge(bytes, None, today, settings);
+    let Some(reading) = reading else {
+        let detail = findings
+            .first()
+            .and_then(|f| f.evidence.as_ref())
+            .and_then(|e| e["detail"].as_str())
+            .unwrap_or("unreadable")
+            .to_owned();
+        eprintln!(
+            "gatehouse: {}: not a readable PDF: {detail}",
+            file.display()
+        );
+        return Ok(ExitCode::FAILURE);
     };
     let out = json!({
-        "format": analysis.format,
-        "width": analysis.width,
-        "height": analysis.height,
-        "metrics": analysis.metrics,
-        "metadata": analysis.meta,
-        "reasons": reasons,
+        "format": imaging::Format::Pdf,
+        "pages": reading.pages,
+        "metrics": reading,
+        "latest_date": proof_of_address::latest_date(&reading.text, today).map(|d| d.to_string()),
+        "reasons": reasons(findings, lang),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)

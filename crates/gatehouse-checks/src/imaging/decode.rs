@@ -8,12 +8,15 @@
 
 use std::io::Cursor;
 
-use image::imageops::FilterType;
 use image::{DynamicImage, GrayImage, ImageFormat, RgbImage};
 use serde::Serialize;
 
 use super::format::{sniff, Format};
 use super::meta::{self, Meta};
+use super::resample;
+
+/// Share of the working size a reduced JPEG scale must still give (see `decode_jpeg`).
+const MIN_FILL: f64 = 0.7;
 
 /// Limits on what will be decoded. Checked before decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
@@ -94,6 +97,21 @@ impl Decoded {
     }
 }
 
+/// Decodes `bytes` within `limits` to an upright grey image whose long side is at most
+/// `long_side` (the photo reader needs more pixels than the measurements: `limits.working_size`
+/// is not used). The same checks and reduced-scale decoding as [`decode`].
+pub fn decode_gray(
+    bytes: &[u8],
+    limits: &Limits,
+    long_side: u32,
+) -> Result<GrayImage, DecodeError> {
+    let limits = Limits {
+        working_size: long_side,
+        ..*limits
+    };
+    Ok(decode(bytes, &limits)?.gray)
+}
+
 /// Decodes `bytes` within `limits`.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
@@ -107,29 +125,28 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
     }
     let format = sniff(bytes).ok_or(DecodeError::UnsupportedType)?;
     let meta = meta::read(bytes, format);
-    let (image, width, height) = match format {
+    let (pixels, width, height) = match format {
         Format::Jpeg => decode_jpeg(bytes, limits)?,
         Format::Png => decode_generic(bytes, ImageFormat::Png, limits)?,
         Format::Webp => decode_generic(bytes, ImageFormat::WebP, limits)?,
         Format::Heic => decode_heic(bytes, limits)?,
         Format::Pdf => return Err(DecodeError::NotAnImage),
     };
-    let image = fit(image, limits.working_size);
+    let rgb = fit(pixels, limits.working_size).into_rgb()?;
     // HEIF containers carry their own rotation, which libheif has applied already.
     let orientation = if format == Format::Heic {
         1
     } else {
         meta.orientation
     };
-    let image = orient(image, orientation);
+    let rgb = orient(rgb, orientation);
     let (width, height) = if (5..=8).contains(&orientation) {
         (height, width)
     } else {
         (width, height)
     };
-    // Both from the decoded image: no third copy of the pixels on the upload path.
-    let gray = image.to_luma8();
-    let rgb = image.into_rgb8();
+    let gray = GrayImage::from_raw(rgb.width(), rgb.height(), resample::luma(rgb.as_raw()))
+        .ok_or(DecodeError::Truncated)?;
     Ok(Decoded {
         format,
         width,
@@ -138,6 +155,35 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
         gray,
         meta,
     })
+}
+
+/// Decoded pixels before shrinking: interleaved grey (1 channel) or RGB (3).
+struct Pixels {
+    data: Vec<u8>,
+    width: u32,
+    height: u32,
+    channels: usize,
+}
+
+impl Pixels {
+    fn rgb(image: RgbImage) -> Pixels {
+        let (width, height) = image.dimensions();
+        Pixels {
+            data: image.into_raw(),
+            width,
+            height,
+            channels: 3,
+        }
+    }
+
+    fn into_rgb(self) -> Result<RgbImage, DecodeError> {
+        let data = if self.channels == 1 {
+            self.data.iter().flat_map(|&v| [v, v, v]).collect()
+        } else {
+            self.data
+        };
+        RgbImage::from_raw(self.width, self.height, data).ok_or(DecodeError::Truncated)
+    }
 }
 
 fn check_size(width: u32, height: u32, limits: &Limits) -> Result<(), DecodeError> {
@@ -153,7 +199,7 @@ fn check_size(width: u32, height: u32, limits: &Limits) -> Result<(), DecodeErro
     Ok(())
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, u32, u32), DecodeError> {
+fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), DecodeError> {
     // A JPEG without its end-of-image marker was cut short; decoders pad such files with grey,
     // which would then be judged as a picture.
     if !has_jpeg_end(bytes) {
@@ -164,41 +210,47 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, u32, u32)
     let info = decoder.info().ok_or(DecodeError::Truncated)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     check_size(width, height, limits)?;
-    // The decoder picks the smallest of 1/8, 1/4, 1/2, 1 that is at least the requested size.
+    // The decoder picks the smallest of 1/8, 1/4, 1/2, 1 that gives at least the size asked
+    // for. Asking for `MIN_FILL` of the working size lets a 4000-pixel photo decode at 1/4
+    // (1000 pixels) and skip shrinking altogether, instead of decoding at 1/2 and averaging
+    // 2000 pixels down to 1024: the measurements do not need the last quarter of resolution.
     let long = width.max(height);
-    if long > limits.working_size {
-        let factor = f64::from(limits.working_size) / f64::from(long);
+    let wanted = f64::from(limits.working_size) * MIN_FILL;
+    if f64::from(long) > wanted {
+        let factor = wanted / f64::from(long);
         let w = ((f64::from(width) * factor).ceil() as u16).max(1);
         let h = ((f64::from(height) * factor).ceil() as u16).max(1);
         decoder.scale(w, h).map_err(jpeg_error)?;
     }
     // Progressive JPEGs hold every coefficient while decoding: bound that too.
     decoder.set_max_decoding_buffer_size(limits.max_pixels as usize * 4);
-    let pixels = decoder.decode().map_err(jpeg_error)?;
+    let data = decoder.decode().map_err(jpeg_error)?;
     let info = decoder.info().ok_or(DecodeError::Truncated)?;
     let (w, h) = (u32::from(info.width), u32::from(info.height));
-    let image = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => GrayImage::from_raw(w, h, pixels).map(DynamicImage::from),
-        jpeg_decoder::PixelFormat::L16 => {
-            let narrow = pixels.chunks_exact(2).map(|p| p[0]).collect();
-            GrayImage::from_raw(w, h, narrow).map(DynamicImage::from)
-        }
-        jpeg_decoder::PixelFormat::RGB24 => {
-            RgbImage::from_raw(w, h, pixels).map(DynamicImage::from)
-        }
-        jpeg_decoder::PixelFormat::CMYK32 => {
-            let rgb = pixels
-                .chunks_exact(4)
+    let (data, channels) = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => (data, 1),
+        jpeg_decoder::PixelFormat::L16 => (data.chunks_exact(2).map(|p| p[0]).collect(), 1),
+        jpeg_decoder::PixelFormat::RGB24 => (data, 3),
+        jpeg_decoder::PixelFormat::CMYK32 => (
+            data.chunks_exact(4)
                 .flat_map(|p| {
                     let k = u16::from(p[3]);
                     [p[0], p[1], p[2]].map(|c| ((u16::from(c) * k) / 255) as u8)
                 })
-                .collect();
-            RgbImage::from_raw(w, h, rgb).map(DynamicImage::from)
-        }
+                .collect(),
+            3,
+        ),
+    };
+    if data.len() != w as usize * h as usize * channels {
+        return Err(DecodeError::Truncated);
     }
-    .ok_or(DecodeError::Truncated)?;
-    Ok((image, width, height))
+    let pixels = Pixels {
+        data,
+        width: w,
+        height: h,
+        channels,
+    };
+    Ok((pixels, width, height))
 }
 
 fn has_jpeg_end(bytes: &[u8]) -> bool {
@@ -218,7 +270,7 @@ fn decode_generic(
     bytes: &[u8],
     format: ImageFormat,
     limits: &Limits,
-) -> Result<(DynamicImage, u32, u32), DecodeError> {
+) -> Result<(Pixels, u32, u32), DecodeError> {
     let mut decoder_limits = image::Limits::default();
     decoder_limits.max_image_width = Some(limits.max_dimension);
     decoder_limits.max_image_height = Some(limits.max_dimension);
@@ -229,8 +281,18 @@ fn decode_generic(
     check_size(width, height, limits)?;
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(decoder_limits);
-    let image = reader.decode().map_err(image_error)?;
-    Ok((image, width, height))
+    let pixels = match reader.decode().map_err(image_error)? {
+        DynamicImage::ImageLuma8(gray) => Pixels {
+            width: gray.width(),
+            height: gray.height(),
+            data: gray.into_raw(),
+            channels: 1,
+        },
+        DynamicImage::ImageRgb8(rgb) => Pixels::rgb(rgb),
+        // Alpha, 16-bit and float pictures: RGB is all the measurements read.
+        other => Pixels::rgb(other.into_rgb8()),
+    };
+    Ok((pixels, width, height))
 }
 
 fn image_error(error: image::ImageError) -> DecodeError {
@@ -253,7 +315,7 @@ fn image_error(error: image::ImageError) -> DecodeError {
     }
 }
 
-fn decode_heic(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, u32, u32), DecodeError> {
+fn decode_heic(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), DecodeError> {
     use libheif_rs::{ColorSpace, HeifContext, RgbChroma};
     let corrupt = |e: libheif_rs::HeifError| DecodeError::Corrupt(e.message);
     let context = HeifContext::read_from_bytes(bytes).map_err(corrupt)?;
@@ -280,31 +342,45 @@ fn decode_heic(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, u32, u32)
         );
     }
     let image = RgbImage::from_raw(w, h, rgb).ok_or(DecodeError::Truncated)?;
-    Ok((DynamicImage::ImageRgb8(image), w, h))
+    Ok((Pixels::rgb(image), w, h))
 }
 
-/// Shrinks `image` so its long side is at most `size`, averaging pixels (never enlarges).
-fn fit(image: DynamicImage, size: u32) -> DynamicImage {
-    let long = image.width().max(image.height());
+/// Shrinks `pixels` so the long side is at most `size`, averaging (never enlarges).
+fn fit(pixels: Pixels, size: u32) -> Pixels {
+    let long = pixels.width.max(pixels.height);
     if long <= size {
-        return image;
+        return pixels;
     }
     let factor = f64::from(size) / f64::from(long);
-    let w = ((f64::from(image.width()) * factor).round() as u32).max(1);
-    let h = ((f64::from(image.height()) * factor).round() as u32).max(1);
-    image.resize_exact(w, h, FilterType::Triangle)
+    let w = ((f64::from(pixels.width) * factor).round() as u32).max(1);
+    let h = ((f64::from(pixels.height) * factor).round() as u32).max(1);
+    let data = resample::shrink(
+        &pixels.data,
+        pixels.width,
+        pixels.height,
+        pixels.channels,
+        w,
+        h,
+    );
+    Pixels {
+        data,
+        width: w,
+        height: h,
+        channels: pixels.channels,
+    }
 }
 
 /// Applies an EXIF orientation value (1–8).
-fn orient(image: DynamicImage, orientation: u16) -> DynamicImage {
+fn orient(image: RgbImage, orientation: u16) -> RgbImage {
+    use image::imageops::{flip_horizontal, flip_vertical, rotate180, rotate270, rotate90};
     match orientation {
-        2 => image.fliph(),
-        3 => image.rotate180(),
-        4 => image.flipv(),
-        5 => image.rotate90().fliph(),
-        6 => image.rotate90(),
-        7 => image.rotate270().fliph(),
-        8 => image.rotate270(),
+        2 => flip_horizontal(&image),
+        3 => rotate180(&image),
+        4 => flip_vertical(&image),
+        5 => flip_horizontal(&rotate90(&image)),
+        6 => rotate90(&image),
+        7 => flip_horizontal(&rotate270(&image)),
+        8 => rotate270(&image),
         _ => image,
     }
 }

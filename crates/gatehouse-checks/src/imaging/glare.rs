@@ -21,26 +21,51 @@ pub struct GlareSpot {
 }
 
 fn clipped(rgb: &RgbImage, x: u32, y: u32) -> bool {
-    let p = rgb.get_pixel(x, y).0;
-    let (lo, hi) = (
-        p.iter().min().copied().unwrap_or(0),
-        p.iter().max().copied().unwrap_or(0),
-    );
+    is_clipped(&rgb.get_pixel(x, y).0)
+}
+
+fn is_clipped(p: &[u8]) -> bool {
+    let lo = p[0].min(p[1]).min(p[2]);
+    let hi = p[0].max(p[1]).max(p[2]);
     lo >= 245 && hi - lo <= 24
 }
 
-/// Clipped spots inside `doc` covering at least `min_share` of it.
-pub fn spots(rgb: &RgbImage, gray: &GrayImage, doc: Rect, min_share: f64) -> Vec<GlareSpot> {
-    let (w, h) = rgb.dimensions();
-    let mut seen = vec![false; (w * h) as usize];
+/// Per pixel of the image: 1 where `doc` holds a clipped pixel, else 0 (flood fills mark
+/// visited pixels 2).
+fn clipped_mask(rgb: &RgbImage, doc: Rect) -> Vec<u8> {
+    let w = rgb.width() as usize;
+    let mut mask = vec![0u8; w * rgb.height() as usize];
+    for (i, row) in super::metrics::rows(rgb.as_raw(), w, 3, doc).enumerate() {
+        let start = (doc.y as usize + i) * w + doc.x as usize;
+        for (m, p) in mask[start..].iter_mut().zip(row.chunks_exact(3)) {
+            *m = u8::from(is_clipped(p));
+        }
+    }
+    mask
+}
+
+/// Most of its box a spot may fill: an ellipse fills π/4 of it, a printed white box all of it.
+const MAX_FILL: f64 = 0.88;
+
+/// Clipped spots inside `doc` covering at least `min_share` of it and at least `min_fill` of
+/// their bounding box.
+pub fn spots(
+    rgb: &RgbImage,
+    gray: &GrayImage,
+    doc: Rect,
+    min_share: f64,
+    min_fill: f64,
+) -> Vec<GlareSpot> {
+    let w = rgb.width();
+    let mut mask = clipped_mask(rgb, doc);
     let mut out = Vec::new();
     for y0 in doc.y..doc.bottom() {
         for x0 in doc.x..doc.right() {
             let i0 = (y0 * w + x0) as usize;
-            if seen[i0] || !clipped(rgb, x0, y0) {
+            if mask[i0] != 1 {
                 continue;
             }
-            seen[i0] = true;
+            mask[i0] = 2;
             let mut stack = vec![(x0, y0)];
             let (mut bx0, mut by0, mut bx1, mut by1, mut n) = (x0, y0, x0, y0, 0u64);
             while let Some((x, y)) = stack.pop() {
@@ -60,8 +85,8 @@ pub fn spots(rgb: &RgbImage, gray: &GrayImage, doc: Rect, min_share: f64) -> Vec
                         continue;
                     }
                     let j = (ny * w + nx) as usize;
-                    if !seen[j] && clipped(rgb, nx, ny) {
-                        seen[j] = true;
+                    if mask[j] == 1 {
+                        mask[j] = 2;
                         stack.push((nx, ny));
                     }
                 }
@@ -80,11 +105,17 @@ pub fn spots(rgb: &RgbImage, gray: &GrayImage, doc: Rect, min_share: f64) -> Vec
             if share > 0.6 {
                 continue;
             }
-            let (band, ring) = surroundings(gray, rgb, bbox, doc);
-            // A reflection fades out: just outside it the picture is still bright, and
-            // further out it is the document's own, darker colour. A white area of the print
-            // ends sharply (dark just outside); a patch of white paper is white all around.
-            if band < 160.0 || ring > band - 20.0 {
+            // A reflection fades out: just outside it the picture is still bright (a white
+            // area of the print ends sharply, dark just outside). It is a solid, roundish blob:
+            // a line or a band of white between lines of print is long and thin, a patch of
+            // white between print is ragged (fills little of its box), and a printed white
+            // box fills all of it.
+            let (long, short) = (bbox.width.max(bbox.height), bbox.width.min(bbox.height));
+            let fill = n as f64 / bbox.area().max(1) as f64;
+            if short * 3 < long || !(min_fill..=MAX_FILL).contains(&fill) {
+                continue;
+            }
+            if surroundings(gray, rgb, bbox, doc) < 160.0 {
                 continue;
             }
             out.push(GlareSpot {
@@ -110,42 +141,23 @@ fn grow(r: Rect, by: u32, within: Rect) -> Rect {
     }
 }
 
-/// Mean luminance just outside the spot (unclipped pixels within 3 pixels of its box) and in
-/// a ring further out (between a quarter and three quarters of its size away).
-fn surroundings(gray: &GrayImage, rgb: &RgbImage, spot: Rect, doc: Rect) -> (f64, f64) {
-    let mean_in = |outer: Rect, hole: Rect, skip_clipped: bool| {
-        let (mut sum, mut n) = (0f64, 0u64);
-        for y in outer.y..outer.bottom() {
-            for x in outer.x..outer.right() {
-                let in_hole = x >= hole.x && x < hole.right() && y >= hole.y && y < hole.bottom();
-                if in_hole || (skip_clipped && clipped(rgb, x, y)) {
-                    continue;
-                }
+/// Mean luminance just outside the spot: unclipped pixels within 3 pixels of its box.
+fn surroundings(gray: &GrayImage, rgb: &RgbImage, spot: Rect, doc: Rect) -> f64 {
+    let near = grow(spot, 3, doc);
+    let (mut sum, mut n) = (0f64, 0u64);
+    for y in near.y..near.bottom() {
+        for x in near.x..near.right() {
+            if !clipped(rgb, x, y) {
                 sum += f64::from(gray.get_pixel(x, y)[0]);
                 n += 1;
             }
         }
-        if n == 0 {
-            255.0
-        } else {
-            sum / n as f64
-        }
-    };
-    let size = spot.width.max(spot.height);
-    let near = grow(spot, 3, doc);
-    let band = mean_in(
-        near,
-        Rect {
-            width: 0,
-            height: 0,
-            ..spot
-        },
-        true,
-    );
-    let inner = grow(spot, (size / 4).max(4), doc);
-    let outer = grow(spot, (size * 3 / 4).max(8), doc);
-    let ring = mean_in(outer, inner, false);
-    (band, ring)
+    }
+    if n == 0 {
+        255.0
+    } else {
+        sum / n as f64
+    }
 }
 
 /// Whether the ring around `spot` (half its size again) holds print: dark strokes on light.
@@ -196,12 +208,32 @@ mod tests {
             Rgb(base.map(|c| (c + light).min(255.0) as u8))
         });
         let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005);
+        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].position, "centre");
         assert!(found[0].covers_print);
         let paper = RgbImage::from_pixel(w, h, Rgb([235, 235, 230]));
         let gray = DynamicImage::ImageRgb8(paper.clone()).to_luma8();
-        assert!(spots(&paper, &gray, Rect::full(w, h), 0.005).is_empty());
+        assert!(spots(&paper, &gray, Rect::full(w, h), 0.005, 0.45).is_empty());
+    }
+
+    #[test]
+    fn white_lines_and_printed_white_boxes_are_not_glare() {
+        let (w, h) = (300, 200);
+        let rgb = RgbImage::from_fn(w, h, |x, y| {
+            let line = (60..63).contains(&y);
+            let white_box = (150..250).contains(&x) && (100..170).contains(&y);
+            let ink = (y / 6) % 2 == 0 && (x / 3) % 3 != 0;
+            Rgb(if line || white_box {
+                [255, 255, 255]
+            } else if ink {
+                [30, 30, 40]
+            } else {
+                [200, 195, 185]
+            })
+        });
+        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
+        assert!(found.is_empty(), "{found:?}");
     }
 }

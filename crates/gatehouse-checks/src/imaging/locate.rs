@@ -19,14 +19,10 @@ const EDGE_MIN: i32 = 16;
 const EDGE_MAX: i32 = 48;
 
 fn edge_threshold(gray: &GrayImage) -> i32 {
-    let (w, h) = gray.dimensions();
     let mut histogram = [0u64; 512];
-    for y in (0..h).step_by(2) {
-        for x in (0..w).step_by(2) {
-            let (gx, gy) = edge_at(gray, x, y);
-            histogram[((gx.abs() + gy.abs()) as usize).min(511)] += 1;
-        }
-    }
+    for_edges(gray, 2, |_, _, gx, gy| {
+        histogram[((gx.abs() + gy.abs()) as usize).min(511)] += 1;
+    });
     let total: u64 = histogram.iter().sum();
     let mut seen = 0;
     for (v, n) in histogram.iter().enumerate() {
@@ -67,18 +63,63 @@ fn edge_at(gray: &GrayImage, x: u32, y: u32) -> (i32, i32) {
     (gx, gy)
 }
 
+/// Calls `f(x, y, gx, gy)` for every `step`-th pixel of every `step`-th row, with the central
+/// differences `edge_at` gives, reading rows as slices.
+fn for_edges(gray: &GrayImage, step: usize, mut f: impl FnMut(u32, u32, i32, i32)) {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    if w == 0 || h == 0 {
+        return;
+    }
+    let raw = gray.as_raw();
+    for y in (0..h).step_by(step) {
+        let row = &raw[y * w..(y + 1) * w];
+        let up = &raw[y.saturating_sub(1) * w..][..w];
+        let down = &raw[(y + 1).min(h - 1) * w..][..w];
+        let gx_at =
+            |x: usize| i32::from(row[(x + 1).min(w - 1)]) - i32::from(row[x.saturating_sub(1)]);
+        let gy_at = |x: usize| i32::from(down[x]) - i32::from(up[x]);
+        if step == 1 && w >= 3 {
+            // The interior without clamping, as slices the compiler can check once.
+            f(0, y as u32, gx_at(0), gy_at(0));
+            let inner = row.windows(3).zip(up[1..].iter().zip(&down[1..]));
+            for (x, (win, (&u, &d))) in inner.enumerate() {
+                let gx = i32::from(win[2]) - i32::from(win[0]);
+                f(x as u32 + 1, y as u32, gx, i32::from(d) - i32::from(u));
+            }
+            f(w as u32 - 1, y as u32, gx_at(w - 1), gy_at(w - 1));
+            continue;
+        }
+        for x in (0..w).step_by(step) {
+            f(x as u32, y as u32, gx_at(x), gy_at(x));
+        }
+    }
+}
+
 fn grid(gray: &GrayImage, density: f64, edge: i32) -> Grid {
     let (w, h) = gray.dimensions();
     let size = (w.max(h) / 48).max(6);
     let (cols, rows) = (w.div_ceil(size), h.div_ceil(size));
     let mut counts = vec![0u32; (cols * rows) as usize];
-    for y in 0..h {
-        for x in 0..w {
-            let (gx, gy) = edge_at(gray, x, y);
-            if gx.abs() + gy.abs() > edge {
-                counts[((y / size) * cols + x / size) as usize] += 1;
-            }
+    // Edges counted per row into a row of per-column tallies, so no division per pixel.
+    let mut row_edges = vec![0u8; w as usize];
+    let mut last_y = u32::MAX;
+    let flush = |y: u32, row_edges: &[u8], counts: &mut [u32]| {
+        let base = ((y / size) * cols) as usize;
+        for (cx, cell) in row_edges.chunks(size as usize).enumerate() {
+            counts[base + cx] += cell.iter().map(|&e| u32::from(e)).sum::<u32>();
         }
+    };
+    for_edges(gray, 1, |x, y, gx, gy| {
+        if y != last_y {
+            if last_y != u32::MAX {
+                flush(last_y, &row_edges, &mut counts);
+            }
+            last_y = y;
+        }
+        row_edges[x as usize] = u8::from(gx.abs() + gy.abs() > edge);
+    });
+    if last_y != u32::MAX {
+        flush(last_y, &row_edges, &mut counts);
     }
     let dense = counts
         .iter()
@@ -180,19 +221,21 @@ fn crossing_density(gray: &GrayImage, side: &str, span: Rect, depth: u32, edge: 
 
 /// The most common colour inside `area` (per channel, in steps of 16): the paper.
 fn paper_colour(rgb: &RgbImage, area: Rect) -> [i32; 3] {
-    let mut counts = std::collections::HashMap::new();
-    for y in (area.y..area.bottom()).step_by(2) {
-        for x in (area.x..area.right()).step_by(2) {
-            let p = rgb.get_pixel(x, y).0;
-            *counts.entry(p.map(|c| c / 16)).or_insert(0u32) += 1;
+    let mut counts = vec![0u32; 16 * 16 * 16];
+    let bin =
+        |p: &[u8]| ((p[0] as usize / 16) << 8) | ((p[1] as usize / 16) << 4) | (p[2] as usize / 16);
+    for row in super::metrics::rows(rgb.as_raw(), rgb.width() as usize, 3, area).step_by(2) {
+        for p in row.chunks_exact(3).step_by(2) {
+            counts[bin(p)] += 1;
         }
     }
-    let bin = counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(bin, _)| bin)
-        .unwrap_or([8, 8, 8]);
-    bin.map(|c| i32::from(c) * 16 + 8)
+    let best = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, n)| **n)
+        .filter(|(_, n)| **n > 0)
+        .map_or(bin(&[128, 128, 128]), |(i, _)| i);
+    [best >> 8, (best >> 4) & 15, best & 15].map(|c| c as i32 * 16 + 8)
 }
 
 /// Share of the outermost strip along `side` whose colour is the paper's.
@@ -205,9 +248,14 @@ fn paper_share(rgb: &RgbImage, side: &str, depth: u32, paper: [i32; 3]) -> f64 {
         _ => (0..w, h.saturating_sub(depth)..h),
     };
     let (mut near, mut total) = (0u64, 0u64);
-    for y in ys {
-        for x in xs.clone() {
-            let p = rgb.get_pixel(x, y).0;
+    let strip = Rect {
+        x: xs.start,
+        y: ys.start,
+        width: xs.end - xs.start,
+        height: ys.end - ys.start,
+    };
+    for row in super::metrics::rows(rgb.as_raw(), w as usize, 3, strip) {
+        for p in row.chunks_exact(3) {
             let d: i32 = (0..3).map(|i| (i32::from(p[i]) - paper[i]).abs()).sum();
             total += 1;
             if d <= 48 {

@@ -22,9 +22,9 @@ pub struct Exposure {
 /// Exposure over `area` of `gray`.
 pub fn exposure(gray: &GrayImage, area: Rect) -> Exposure {
     let mut histogram = [0u64; 256];
-    for y in area.y..area.bottom() {
-        for x in area.x..area.right() {
-            histogram[gray.get_pixel(x, y)[0] as usize] += 1;
+    for row in rows(gray.as_raw(), gray.width() as usize, 1, area) {
+        for &v in row {
+            histogram[v as usize] += 1;
         }
     }
     let total: u64 = histogram.iter().sum::<u64>().max(1);
@@ -70,49 +70,56 @@ pub struct Sharpness {
 
 pub fn sharpness(gray: &GrayImage, area: Rect) -> Sharpness {
     let (w, h) = gray.dimensions();
-    let px = |x: u32, y: u32| i32::from(gray.get_pixel(x, y)[0]);
-    let mut laplacians = Vec::new();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let (x0, x1) = (area.x.max(1), area.right().min(w.saturating_sub(1)));
-    let (y0, y1) = (area.y.max(1), area.bottom().min(h.saturating_sub(1)));
-    let mut sum = 0f64;
-    let mut sum_sq = 0f64;
+    let (w, h) = (w as usize, h as usize);
+    let raw = gray.as_raw();
+    // |Laplacian| ≤ 4 × 255 and |gx| + |gy| ≤ 2 × 255: histograms give the means of the
+    // strongest tenth exactly, in one pass and without keeping every pixel's values.
+    let mut laplacians = vec![0u32; 1021];
+    let mut gradients = vec![0u32; 511];
+    let (x0, x1) = (
+        (area.x as usize).max(1),
+        (area.right() as usize).min(w.saturating_sub(1)),
+    );
+    let (y0, y1) = (
+        (area.y as usize).max(1),
+        (area.bottom() as usize).min(h.saturating_sub(1)),
+    );
+    let (mut sum, mut sum_sq, mut n) = (0i64, 0i64, 0u64);
+    let y1 = if x1 > x0 { y1 } else { y0 };
     for y in y0..y1 {
-        for x in x0..x1 {
-            let c = px(x, y);
-            let lap = px(x - 1, y) + px(x + 1, y) + px(x, y - 1) + px(x, y + 1) - 4 * c;
-            let gx = px(x + 1, y) - px(x - 1, y);
-            let gy = px(x, y + 1) - px(x, y - 1);
-            let grad = gx.unsigned_abs() + gy.unsigned_abs();
-            sum += f64::from(lap);
-            sum_sq += f64::from(lap) * f64::from(lap);
-            laplacians.push(lap.unsigned_abs());
-            pairs.push((grad, lap.unsigned_abs()));
+        let (up, row, down) = (
+            &raw[(y - 1) * w..y * w],
+            &raw[y * w..(y + 1) * w],
+            &raw[(y + 1) * w..(y + 2) * w],
+        );
+        let centre = row[x0 - 1..x1 + 1].windows(3);
+        let vertical = up[x0..x1].iter().zip(&down[x0..x1]);
+        for (win, (&u, &d)) in centre.zip(vertical) {
+            let (l, c, r) = (i32::from(win[0]), i32::from(win[1]), i32::from(win[2]));
+            let (u, d) = (i32::from(u), i32::from(d));
+            let lap = l + r + u + d - 4 * c;
+            let grad = (r - l).unsigned_abs() + (d - u).unsigned_abs();
+            sum += i64::from(lap);
+            sum_sq += i64::from(lap) * i64::from(lap);
+            laplacians[lap.unsigned_abs() as usize] += 1;
+            gradients[grad as usize] += 1;
         }
+        n += (x1.saturating_sub(x0)) as u64;
     }
-    let n = laplacians.len().max(1) as f64;
-    let mean = sum / n;
-    let laplacian_variance = sum_sq / n - mean * mean;
-    if pairs.is_empty() {
+    if n == 0 {
         return Sharpness {
             laplacian_variance: 0.0,
             edge_ratio: 0.0,
             edge_strength: 0.0,
         };
     }
+    let mean = sum as f64 / n as f64;
+    let laplacian_variance = sum_sq as f64 / n as f64 - mean * mean;
     // The strongest tenth of gradients, where blur shows; flat areas only add noise.
-    let cut = pairs.len() - (pairs.len() / 10).max(1);
-    pairs.select_nth_unstable_by_key(cut, |p| p.0);
-    let top = &pairs[cut..];
-    let grad: f64 = top.iter().map(|p| f64::from(p.0)).sum::<f64>() / top.len() as f64;
+    let top = (n / 10).max(1);
+    let grad = top_mean(&gradients, top);
     // The Laplacian peaks beside an edge, not on it: compare with the strongest Laplacians.
-    let lcut = laplacians.len() - (laplacians.len() / 10).max(1);
-    laplacians.select_nth_unstable(lcut);
-    let lap = laplacians[lcut..]
-        .iter()
-        .map(|&l| f64::from(l))
-        .sum::<f64>()
-        / (laplacians.len() - lcut) as f64;
+    let lap = top_mean(&laplacians, top);
     Sharpness {
         laplacian_variance,
         edge_ratio: if grad > 0.0 { lap / grad } else { 0.0 },
@@ -120,22 +127,62 @@ pub fn sharpness(gray: &GrayImage, area: Rect) -> Sharpness {
     }
 }
 
+/// Mean of the `count` largest values counted in `histogram` (index = value).
+fn top_mean(histogram: &[u32], count: u64) -> f64 {
+    let (mut left, mut sum) = (count, 0u64);
+    for (value, &n) in histogram.iter().enumerate().rev() {
+        let take = u64::from(n).min(left);
+        sum += take * value as u64;
+        left -= take;
+        if left == 0 {
+            break;
+        }
+    }
+    sum as f64 / count as f64
+}
+
+/// The rows of `area` in an image of `width` pixels of `channels` bytes each, cut to the area.
+pub(crate) fn rows(
+    raw: &[u8],
+    width: usize,
+    channels: usize,
+    area: Rect,
+) -> impl Iterator<Item = &[u8]> {
+    let (x0, x1) = (area.x as usize * channels, area.right() as usize * channels);
+    (area.y as usize..area.bottom() as usize)
+        .map(move |y| &raw[y * width * channels + x0..y * width * channels + x1])
+}
+
 /// Colourfulness (Hasler and Süsstrunk, 2003): near 0 for a grey picture, over 15 for an
 /// ordinary colour photo.
 pub fn colourfulness(rgb: &RgbImage, area: Rect) -> f64 {
     let (mut n, mut s_rg, mut s_yb, mut q_rg, mut q_yb) = (0f64, 0f64, 0f64, 0f64, 0f64);
-    for y in area.y..area.bottom() {
-        for x in area.x..area.right() {
-            let p = rgb.get_pixel(x, y).0;
-            let (r, g, b) = (f64::from(p[0]), f64::from(p[1]), f64::from(p[2]));
-            let rg = r - g;
-            let yb = 0.5 * (r + g) - b;
-            n += 1.0;
-            s_rg += rg;
-            s_yb += yb;
-            q_rg += rg * rg;
-            q_yb += yb * yb;
+    for row in rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
+        // Integer sums per row (yb doubled to stay integral), exact and vectorisable.
+        // Integer sums per run of 4096 pixels (yb doubled to stay integral): exact, and i32
+        // cannot overflow (4096 × 510² < 2³¹), so the loop vectorises.
+        let (mut r_rg, mut r_yb, mut r_qrg, mut r_qyb) = (0i64, 0i64, 0i64, 0i64);
+        for part in row.chunks(3 * 4096) {
+            let (mut a, mut b2, mut qa, mut qb) = (0i32, 0i32, 0i32, 0i32);
+            for p in part.chunks_exact(3) {
+                let (r, g, b) = (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
+                let rg = r - g;
+                let yb2 = r + g - 2 * b;
+                a += rg;
+                b2 += yb2;
+                qa += rg * rg;
+                qb += yb2 * yb2;
+            }
+            r_rg += i64::from(a);
+            r_yb += i64::from(b2);
+            r_qrg += i64::from(qa);
+            r_qyb += i64::from(qb);
         }
+        n += (row.len() / 3) as f64;
+        s_rg += r_rg as f64;
+        s_yb += r_yb as f64 / 2.0;
+        q_rg += r_qrg as f64;
+        q_yb += r_qyb as f64 / 4.0;
     }
     if n == 0.0 {
         return 0.0;

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod metrics;
 pub mod phash;
 pub mod region;
+pub mod resample;
 pub mod screen;
 mod settings;
 #[cfg(any(test, feature = "testing"))]
@@ -110,7 +111,13 @@ pub fn analyse(bytes: &[u8], settings: &ImageSettings) -> Result<Analysis, Decod
         exposure: metrics::exposure(&decoded.gray, area),
         sharpness: metrics::sharpness(&decoded.gray, area),
         colourfulness: metrics::colourfulness(&decoded.rgb, area),
-        glare: glare::spots(&decoded.rgb, &decoded.gray, area, settings.glare_min_share),
+        glare: glare::spots(
+            &decoded.rgb,
+            &decoded.gray,
+            area,
+            settings.glare_min_share,
+            settings.glare_min_fill,
+        ),
         moire: screen::moire_score(&decoded.rgb),
         screenshot: screen::screenshot(decoded.width, decoded.height, &decoded.meta),
         hashes: phash::hashes(&decoded.gray),
@@ -257,7 +264,8 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
                    "laplacian_variance": round(s.laplacian_variance, 1)}),
         );
     }
-    if kind != Kind::Selfie {
+    // A washed-out picture is blown out everywhere: overexposure is the reason to give.
+    if kind != Kind::Selfie && !washed_out {
         if let Some(spot) = m.glare.first() {
             push(
                 IMAGE_GLARE,

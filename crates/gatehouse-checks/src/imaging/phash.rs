@@ -24,8 +24,20 @@ pub fn hashes(gray: &GrayImage) -> Hashes {
     }
 }
 
+/// `gray` at `width` × `height`: averaged down (the usual case), or stretched when smaller.
+fn thumbnail(gray: &GrayImage, width: u32, height: u32) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    if w >= width && h >= height {
+        let data = super::resample::shrink(gray.as_raw(), w, h, 1, width, height);
+        if let Some(small) = GrayImage::from_raw(width, height, data) {
+            return small;
+        }
+    }
+    image::imageops::resize(gray, width, height, FilterType::Triangle)
+}
+
 fn dct_hash(gray: &GrayImage) -> u64 {
-    let small = image::imageops::resize(gray, 32, 32, FilterType::Triangle);
+    let small = thumbnail(gray, 32, 32);
     let n = 32usize;
     let px: Vec<f64> = small.pixels().map(|p| f64::from(p[0])).collect();
     let cos: Vec<f64> = (0..8)
@@ -58,7 +70,7 @@ fn dct_hash(gray: &GrayImage) -> u64 {
 }
 
 fn gradient_hash(gray: &GrayImage) -> [u8; 32] {
-    let small = image::imageops::resize(gray, 17, 16, FilterType::Triangle);
+    let small = thumbnail(gray, 17, 16);
     let mut out = [0u8; 32];
     let mut bit = 0;
     for y in 0..16 {

@@ -72,146 +72,193 @@ pub fn screenshot(width: u32, height: u32, meta: &Meta) -> Option<ScreenshotSign
 const N: usize = 256;
 
 /// Moiré strength: the strongest off-axis spectral peak of the red-green difference at mid and
-/// high frequencies over the median power there, for the central 256×256 patch. Print gives peaks on the axes (lines and
-/// columns of text) and a smooth spread elsewhere; a screen's grid gives sharp peaks anywhere.
+/// high frequencies over the median power of the brightness there, for the central 256×256
+/// patch. Print gives peaks on the axes (lines and columns of text) and a smooth spread
+/// elsewhere; a screen's grid gives sharp peaks anywhere.
 pub fn moire_score(rgb: &RgbImage) -> f64 {
     let (w, h) = rgb.dimensions();
     if (w as usize) < N || (h as usize) < N {
         return 0.0;
     }
     let (x0, y0) = ((w as usize - N) / 2, (h as usize - N) / 2);
-    let pixel = |x: usize, y: usize| {
-        rgb.get_pixel((x0 + x) as u32, (y0 + y) as u32)
-            .0
-            .map(f64::from)
-    };
-    let chroma = spectrum(|x, y| {
-        let p = pixel(x, y);
-        p[0] - p[1]
+    // Both real signals go into one complex transform (chroma as the real part, brightness as
+    // the imaginary part) and are separated afterwards by the transform's symmetry: one FFT
+    // instead of two.
+    let mut re = vec![0f32; N * N];
+    let mut im = vec![0f32; N * N];
+    let stride = w as usize * 3;
+    let raw = rgb.as_raw();
+    for y in 0..N {
+        let row = &raw[(y0 + y) * stride + x0 * 3..(y0 + y) * stride + (x0 + N) * 3];
+        for (x, p) in row.chunks_exact(3).enumerate() {
+            let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
+            re[y * N + x] = r - g;
+            im[y * N + x] = 0.299 * r + 0.587 * g + 0.114 * b;
+        }
+    }
+    window(&mut re);
+    window(&mut im);
+    let twiddles = Twiddles::new(N);
+    fft2(&mut re, &mut im, &twiddles);
+    // Z = C + iL, so C[k] = (Z[k] + conj Z[-k]) / 2 and L[k] = (Z[k] - conj Z[-k]) / 2i.
+    let mut chroma_peak = 0f32;
+    let mut luma = Vec::with_capacity(N * N / 4);
+    // fft2 leaves frequency u (along x) first.
+    for_ring(|u, v| {
+        let k = u * N + v;
+        let m = ((N - u) % N) * N + (N - v) % N;
+        let (zr, zi, mr, mi) = (re[k], im[k], re[m], -im[m]);
+        let (cr, ci) = ((zr + mr) / 2.0, (zi + mi) / 2.0);
+        let (lr, li) = ((zi - mi) / 2.0, (mr - zr) / 2.0);
+        chroma_peak = chroma_peak.max(cr * cr + ci * ci);
+        luma.push(lr * lr + li * li);
     });
-    let luma = spectrum(|x, y| {
-        let p = pixel(x, y);
-        0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]
-    });
-    // The coloured peak against the picture's ordinary detail: print is strong in brightness
-    // and nearly absent in colour, so its ratio stays low however regular it is.
-    let (peak, _) = ring_stats(&chroma);
-    let (_, median) = ring_stats(&luma);
-    if peak <= 0.0 {
+    if chroma_peak <= 0.0 || luma.is_empty() {
         return 0.0;
     }
-    (peak / median.max(1e-9)).log10()
+    let mid = luma.len() / 2;
+    luma.select_nth_unstable_by(mid, f32::total_cmp);
+    let median = f64::from(luma[mid]);
+    (f64::from(chroma_peak) / median.max(1e-9)).log10()
 }
 
-/// Power spectrum of a Hann-windowed, mean-free N×N patch.
-fn spectrum(value: impl Fn(usize, usize) -> f64) -> Vec<f64> {
-    let hann: Vec<f64> = (0..N)
-        .map(|i| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (N - 1) as f64).cos())
+/// Removes the mean and applies a Hann window to an N×N patch.
+fn window(values: &mut [f32]) {
+    let hann: Vec<f32> = (0..N)
+        .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / (N - 1) as f32).cos())
         .collect();
-    let mut re = vec![0f64; N * N];
-    let mut im = vec![0f64; N * N];
-    let mut mean = 0.0;
-    for y in 0..N {
-        for x in 0..N {
-            re[y * N + x] = value(x, y);
-            mean += re[y * N + x];
+    let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / (N * N) as f64;
+    let mean = mean as f32;
+    for (y, row) in values.chunks_exact_mut(N).enumerate() {
+        for (x, v) in row.iter_mut().enumerate() {
+            *v = (*v - mean) * hann[x] * hann[y];
         }
     }
-    mean /= (N * N) as f64;
-    for y in 0..N {
-        for x in 0..N {
-            re[y * N + x] = (re[y * N + x] - mean) * hann[x] * hann[y];
-        }
-    }
-    fft2(&mut re, &mut im);
-    re.iter().zip(&im).map(|(r, i)| r * r + i * i).collect()
 }
 
-/// Peak and median power off the axes at mid and high frequencies.
-fn ring_stats(power: &[f64]) -> (f64, f64) {
-    let mut ring = Vec::new();
-    let mut peak = 0f64;
+/// Calls `f(u, v)` for the frequencies judged: off the axes, at mid and high frequencies
+/// (radius 32 to 120), one half-plane (the other mirrors it).
+fn for_ring(mut f: impl FnMut(usize, usize)) {
     for v in 0..N {
-        for u in 0..N / 2 {
-            let fv = if v > N / 2 {
-                v as i64 - N as i64
-            } else {
-                v as i64
-            };
+        let fv = if v > N / 2 {
+            v as i64 - N as i64
+        } else {
+            v as i64
+        };
+        for u in 4..N / 2 {
             let fu = u as i64;
-            let r = ((fu * fu + fv * fv) as f64).sqrt();
-            if !(32.0..=120.0).contains(&r) || fu.abs() <= 3 || fv.abs() <= 3 {
+            let r2 = fu * fu + fv * fv;
+            if !(32 * 32..=120 * 120).contains(&r2) || fv.abs() <= 3 {
                 continue;
             }
-            let p = power[v * N + u];
-            ring.push(p);
-            peak = peak.max(p);
-        }
-    }
-    if ring.is_empty() {
-        return (0.0, 0.0);
-    }
-    let mid = ring.len() / 2;
-    ring.select_nth_unstable_by(mid, f64::total_cmp);
-    (peak, ring[mid])
-}
-
-/// In-place 2-D FFT (rows, then columns) of an N×N array.
-fn fft2(re: &mut [f64], im: &mut [f64]) {
-    let mut row_re = vec![0f64; N];
-    let mut row_im = vec![0f64; N];
-    for y in 0..N {
-        row_re.copy_from_slice(&re[y * N..(y + 1) * N]);
-        row_im.copy_from_slice(&im[y * N..(y + 1) * N]);
-        fft(&mut row_re, &mut row_im);
-        re[y * N..(y + 1) * N].copy_from_slice(&row_re);
-        im[y * N..(y + 1) * N].copy_from_slice(&row_im);
-    }
-    for x in 0..N {
-        for y in 0..N {
-            row_re[y] = re[y * N + x];
-            row_im[y] = im[y * N + x];
-        }
-        fft(&mut row_re, &mut row_im);
-        for y in 0..N {
-            re[y * N + x] = row_re[y];
-            im[y * N + x] = row_im[y];
+            f(u, v);
         }
     }
 }
 
-/// Iterative radix-2 Cooley–Tukey FFT; `re.len()` must be a power of two.
-fn fft(re: &mut [f64], im: &mut [f64]) {
-    let n = re.len();
+/// The twiddle factors exp(-2πik/len) of every stage of a radix-2 FFT of length `n`, each
+/// stage's contiguous (`len / 2` values starting at `len / 2 - 1`), computed once per size.
+struct Twiddles {
+    cos: Vec<f32>,
+    sin: Vec<f32>,
+}
+
+impl Twiddles {
+    fn new(n: usize) -> Twiddles {
+        let mut t = Twiddles {
+            cos: Vec::with_capacity(n),
+            sin: Vec::with_capacity(n),
+        };
+        let mut len = 2;
+        while len <= n {
+            for k in 0..len / 2 {
+                let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
+                t.cos.push(c as f32);
+                t.sin.push(s as f32);
+            }
+            len <<= 1;
+        }
+        t
+    }
+
+    fn stage(&self, len: usize) -> (&[f32], &[f32]) {
+        let (start, half) = (len / 2 - 1, len / 2);
+        (
+            &self.cos[start..start + half],
+            &self.sin[start..start + half],
+        )
+    }
+}
+
+/// In-place 2-D FFT of an N×N array `a[y][x]`, leaving the transform transposed: `a[u][v]`
+/// for frequency u along x and v along y. Both passes transform along the first index with
+/// the butterflies running across whole rows (contiguous, so they vectorise); the one
+/// transpose between them replaces strided column access.
+fn fft2(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
+    fft_columns(re, im, twiddles);
+    transpose(re);
+    transpose(im);
+    fft_columns(re, im, twiddles);
+}
+
+/// The FFT along the first index of an N×N array, for every column at once.
+fn fft_columns(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
     let mut j = 0;
-    for i in 1..n {
-        let mut bit = n >> 1;
+    for i in 1..N {
+        let mut bit = N >> 1;
         while j & bit != 0 {
             j ^= bit;
             bit >>= 1;
         }
         j |= bit;
         if i < j {
-            re.swap(i, j);
-            im.swap(i, j);
+            for a in [&mut *re, &mut *im] {
+                let (lo, hi) = a.split_at_mut(j * N);
+                lo[i * N..(i + 1) * N].swap_with_slice(&mut hi[..N]);
+            }
         }
     }
     let mut len = 2;
-    while len <= n {
-        let angle = -2.0 * std::f64::consts::PI / len as f64;
-        for start in (0..n).step_by(len) {
-            for k in 0..len / 2 {
-                let (s, c) = (angle * k as f64).sin_cos();
-                let (a, b) = (start + k, start + k + len / 2);
-                let tr = re[b] * c - im[b] * s;
-                let ti = re[b] * s + im[b] * c;
-                re[b] = re[a] - tr;
-                im[b] = im[a] - ti;
-                re[a] += tr;
-                im[a] += ti;
+    while len <= N {
+        let (cos, sin) = twiddles.stage(len);
+        let half = len / 2;
+        for (block_re, block_im) in re
+            .chunks_exact_mut(len * N)
+            .zip(im.chunks_exact_mut(len * N))
+        {
+            let (top_re, bottom_re) = block_re.split_at_mut(half * N);
+            let (top_im, bottom_im) = block_im.split_at_mut(half * N);
+            for k in 0..half {
+                let (c, s) = (cos[k], sin[k]);
+                let rows = k * N..(k + 1) * N;
+                let ar = &mut top_re[rows.clone()];
+                let ai = &mut top_im[rows.clone()];
+                let br = &mut bottom_re[rows.clone()];
+                let bi = &mut bottom_im[rows];
+                for (((ar, ai), br), bi) in ar
+                    .iter_mut()
+                    .zip(ai.iter_mut())
+                    .zip(br.iter_mut())
+                    .zip(bi.iter_mut())
+                {
+                    let tr = *br * c - *bi * s;
+                    let ti = *br * s + *bi * c;
+                    *br = *ar - tr;
+                    *bi = *ai - ti;
+                    *ar += tr;
+                    *ai += ti;
+                }
             }
         }
         len <<= 1;
+    }
+}
+
+fn transpose(a: &mut [f32]) {
+    for y in 0..N {
+        for x in y + 1..N {
+            a.swap(y * N + x, x * N + y);
+        }
     }
 }
 
@@ -222,13 +269,15 @@ mod tests {
 
     #[test]
     fn fft_finds_a_pure_tone() {
-        let mut re: Vec<f64> = (0..16)
-            .map(|i| (2.0 * std::f64::consts::PI * 3.0 * i as f64 / 16.0).cos())
+        // cos(2π·3x/N) along x, the same on every row: all power at u = ±3, v = 0.
+        let mut re: Vec<f32> = (0..N * N)
+            .map(|i| (2.0 * std::f32::consts::PI * 3.0 * (i % N) as f32 / N as f32).cos())
             .collect();
-        let mut im = vec![0.0; 16];
-        fft(&mut re, &mut im);
-        assert!((re[3] - 8.0).abs() < 1e-9 && (re[13] - 8.0).abs() < 1e-9);
-        assert!(re[5].abs() < 1e-9);
+        let mut im = vec![0.0; N * N];
+        fft2(&mut re, &mut im, &Twiddles::new(N));
+        let half = (N * N / 2) as f32;
+        assert!((re[3 * N] - half).abs() < 1.0 && (re[(N - 3) * N] - half).abs() < 1.0);
+        assert!(re[5 * N].abs() < 1.0 && re[3 * N + 1].abs() < 1.0 && im[3 * N].abs() < 1.0);
     }
 
     #[test]

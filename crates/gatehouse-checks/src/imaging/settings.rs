@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::decode::Limits;
+use crate::pdf::PdfLimits;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -28,6 +29,9 @@ pub struct ImageSettings {
     pub blur_edge_ratio: f64,
     /// Smallest blown-out spot, as a share of the document, reported as glare.
     pub glare_min_share: f64,
+    /// Least share of its bounding box a blown-out spot must fill to be glare (a reflection
+    /// is a solid blob; white paper between print is ragged).
+    pub glare_min_fill: f64,
     /// Colourfulness below which a document photo is black and white.
     pub min_colourfulness: f64,
     /// Share of edge pixels that makes a cell of the picture part of a document.
@@ -43,6 +47,10 @@ pub struct ImageSettings {
     pub moire_score: f64,
     /// Largest difference of the fine perceptual hash (of 256 bits) for the same picture.
     pub duplicate_max_distance: u32,
+    /// Oldest a proof of address may be, in days from its latest date to the submission.
+    pub proof_of_address_max_age_days: u32,
+    /// Limits on reading PDF statements (proof of address).
+    pub pdf: PdfLimits,
 }
 
 impl Default for ImageSettings {
@@ -57,6 +65,7 @@ impl Default for ImageSettings {
             overexposed_p05: 150,
             blur_edge_ratio: 0.4,
             glare_min_share: 0.004,
+            glare_min_fill: 0.45,
             min_colourfulness: 6.0,
             cell_density: 0.08,
             cut_density: 0.06,
@@ -64,6 +73,8 @@ impl Default for ImageSettings {
             min_document_coverage: 0.2,
             moire_score: 3.5,
             duplicate_max_distance: 24,
+            proof_of_address_max_age_days: 92,
+            pdf: PdfLimits::default(),
         }
     }
 }

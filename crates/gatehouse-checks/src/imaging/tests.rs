@@ -60,7 +60,14 @@ fn large_jpegs_are_decoded_at_a_reduced_scale() {
     let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
     assert_eq!((analysis.width, analysis.height), (4000, 3000));
     let decoded = analysis.decoded.unwrap();
-    assert_eq!(decoded.rgb.dimensions(), (1024, 768));
+    // 1/4 of the DCT scale gives 1000×750, within the working size: nothing is resampled.
+    assert_eq!(decoded.rgb.dimensions(), (1000, 750));
+    assert_eq!(decoded.gray.dimensions(), (1000, 750));
+    // 2800×2100: 1/4 (700) would leave less than 70% of 1024, so 1/2 (1400×1050) is decoded
+    // and averaged down to 1024.
+    let bytes = encode(&card_photo(2800, 2100), ImageFormat::Jpeg);
+    let analysis = analyse(&bytes, &ImageSettings::default()).unwrap();
+    assert_eq!(analysis.decoded.unwrap().rgb.dimensions(), (1024, 768));
 }
 
 #[test]
@@ -230,4 +237,33 @@ fn screenshots_and_edited_pictures_are_named() {
     png.splice(33..33, chunk);
     assert!(codes(&png, Kind::Document).contains(&"IMAGE_EDITED".into()));
     assert!(codes(&png, Kind::Selfie).contains(&"SELFIE_EDITED".into()));
+}
+
+#[test]
+fn a_reflection_is_glare_unless_the_whole_picture_is_washed_out() {
+    let photo = card_photo(900, 600);
+    let spot = |img: &RgbImage, gain: f64, lift: f64| {
+        RgbImage::from_fn(img.width(), img.height(), |x, y| {
+            let d2 = (f64::from(x) - 540.0).powi(2) + (f64::from(y) - 270.0).powi(2);
+            let light = 420.0 * (-d2 / (2.0 * 60.0f64.powi(2))).exp();
+            Rgb(img
+                .get_pixel(x, y)
+                .0
+                .map(|c| (f64::from(c) * gain + lift + light).min(255.0) as u8))
+        })
+    };
+    let glare = codes(
+        &encode(&spot(&photo, 1.0, 0.0), ImageFormat::Png),
+        Kind::Document,
+    );
+    assert!(glare.contains(&"IMAGE_GLARE".to_owned()), "{glare:?}");
+    let washed = codes(
+        &encode(&spot(&photo, 1.7, 90.0), ImageFormat::Png),
+        Kind::Document,
+    );
+    assert!(
+        washed.contains(&"IMAGE_OVEREXPOSED".to_owned()),
+        "{washed:?}"
+    );
+    assert!(!washed.contains(&"IMAGE_GLARE".to_owned()), "{washed:?}");
 }

@@ -67,9 +67,21 @@ pub(crate) fn round3(x: f32) -> f64 {
     (f64::from(x) * 1000.0).round() / 1000.0
 }
 
-/// Decodes an uploaded photo (JPEG, PNG or WebP) to grey for the readers.
-pub fn decode_gray(bytes: &[u8]) -> Result<GrayImage, image::ImageError> {
-    Ok(image::load_from_memory(bytes)?.to_luma8())
+/// Long side of the grey image the readers work on. The MRZ's characters are matched against
+/// templates from the picture itself, which wants about 20 pixels per character: a passport
+/// filling two thirds of a 2048-pixel frame gives that. A 12-megapixel photo decodes at half
+/// its DCT scale straight to this size.
+pub const READ_SIDE: u32 = 2048;
+
+/// Decodes an uploaded photo for the readers with the image checks' decoder (same limits and
+/// checks, reduced-scale JPEG decoding, EXIF orientation applied), to grey.
+pub fn decode_gray(bytes: &[u8]) -> Result<GrayImage, crate::imaging::DecodeError> {
+    // The bytes are in memory already and were size-checked on upload; the pixel limits hold.
+    let limits = crate::imaging::Limits {
+        max_bytes: usize::MAX,
+        ..crate::imaging::Limits::default()
+    };
+    crate::imaging::decode::decode_gray(bytes, &limits, READ_SIDE)
 }
 
 /// Finds and reads the MRZ in a document photo; `None` when no MRZ could be found or read.

@@ -581,6 +581,7 @@ impl Config {
         let mut settings = self.images.clone();
         settings.limits.max_bytes =
             usize::try_from(self.limits.max_upload_bytes).unwrap_or(usize::MAX);
+        settings.pdf.max_bytes = settings.limits.max_bytes;
         settings
     }
 

@@ -265,7 +265,7 @@ pub async fn submit(
     let links = linkage::record_and_link(state, account_id, &identifiers, now).await?;
     let link_facts = linkage::facts(&links);
     let sanctions_hits = crate::sanctions::screen_applicant(state.screening(), &current.data);
-    let images = super::images::reports(state, account_id, &files).await?;
+    let (images, files) = super::images::reports(state, account_id, files).await?;
     let (photo_reads, files) = read_photos(&current.data, files).await?;
     let liveness = super::liveness::for_submission(state, &current, now).await?;
     let findings = state.pipeline().run(&CheckInput {

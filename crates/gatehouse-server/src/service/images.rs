@@ -20,60 +20,70 @@ use crate::state::AppState;
 /// Candidates looked at per picture; more than this sharing a band is noise, not a match.
 const CANDIDATES: u32 = 200;
 
-/// Decodes and measures one picture on the blocking pool (it is CPU work); with a detector,
-/// also finds the faces while the working image is in memory.
+/// Decodes and measures one picture and, with a detector, finds its faces while the working
+/// image is in memory; the working image is then freed (not needed past the measurements).
+fn measure(
+    bytes: &[u8],
+    kind: Kind,
+    settings: &ImageSettings,
+    faces: Option<&Detector>,
+) -> ImageReport {
+    let mut analysis = imaging::analyse(bytes, settings);
+    if let Ok(a) = &mut analysis {
+        if let Some(detector) = faces {
+            faces::detect_in(a, detector);
+        }
+        a.decoded = None;
+    }
+    ImageReport {
+        kind,
+        analysis,
+        duplicates: Vec::new(),
+    }
+}
+
+/// Decodes and measures one picture on the blocking pool (it is CPU work).
 pub async fn analyse(
     bytes: Vec<u8>,
     kind: Kind,
     settings: ImageSettings,
     faces: Option<Arc<Detector>>,
 ) -> Result<ImageReport, ApiError> {
-    let analysis = tokio::task::spawn_blocking(move || {
-        let mut analysis = imaging::analyse(&bytes, &settings);
-        if let Ok(a) = &mut analysis {
-            if let Some(detector) = &faces {
-                faces::detect_in(a, detector);
-            }
-            // The working image is not needed past the measurements; free it early.
-            a.decoded = None;
-        }
-        analysis
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("image analysis task: {e}")))?;
-    Ok(ImageReport {
-        kind,
-        analysis,
-        duplicates: Vec::new(),
-    })
+    tokio::task::spawn_blocking(move || measure(&bytes, kind, &settings, faces.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(format!("image analysis task: {e}")))
 }
 
 /// Reports for every picture of an attempt (PDFs are not pictures and get none), with the
-/// same picture found in another slot of the attempt or submitted by another account.
+/// same picture found in another slot of the attempt or submitted by another account. The
+/// files move to the blocking pool and back, so no picture's bytes are copied.
 pub async fn reports(
     state: &AppState,
     account_id: AccountId,
-    files: &BTreeMap<Slot, SubmittedFile>,
-) -> Result<BTreeMap<Slot, ImageReport>, ApiError> {
+    files: BTreeMap<Slot, SubmittedFile>,
+) -> Result<(BTreeMap<Slot, ImageReport>, BTreeMap<Slot, SubmittedFile>), ApiError> {
     let settings = state.check_settings().images.clone();
-    let mut out = BTreeMap::new();
-    for (slot, file) in files {
-        if Format::from_mime(&file.content_type) == Some(Format::Pdf) {
-            continue;
-        }
-        // Faces are looked for only where one belongs (the selfie, the document's front).
-        let detector = state
-            .face_detector()
-            .filter(|_| Expect::of_slot(*slot) != Expect::Nothing);
-        let report = analyse(
-            file.bytes.clone(),
-            Kind::of_slot(*slot),
-            settings.clone(),
-            detector,
-        )
-        .await?;
-        out.insert(*slot, report);
-    }
+    let detector = state.face_detector();
+    let (mut out, files) = {
+        let settings = settings.clone();
+        tokio::task::spawn_blocking(move || {
+            let out: BTreeMap<Slot, ImageReport> = files
+                .iter()
+                .filter(|(_, f)| Format::from_mime(&f.content_type) != Some(Format::Pdf))
+                .map(|(slot, f)| {
+                    // Faces are looked for only where one belongs (the selfie, the front).
+                    let faces = detector
+                        .as_deref()
+                        .filter(|_| Expect::of_slot(*slot) != Expect::Nothing);
+                    let report = measure(&f.bytes, Kind::of_slot(*slot), &settings, faces);
+                    (*slot, report)
+                })
+                .collect();
+            (out, files)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("image analysis task: {e}")))?
+    };
     let hashes: Vec<(Slot, phash::Hashes)> = out
         .iter()
         .filter_map(|(s, r)| {
@@ -101,7 +111,7 @@ pub async fn reports(
             report.duplicates = duplicates;
         }
     }
-    Ok(out)
+    Ok((out, files))
 }
 
 /// The fine distance when two pictures are the same one.

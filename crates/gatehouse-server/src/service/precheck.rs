@@ -76,15 +76,23 @@ pub async fn precheck(
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     if format == Format::Pdf {
-        // A PDF statement is read by a person or by its text; there is no photo to judge.
+        // A PDF statement: its first page's text is read and judged (no name is known yet).
+        let settings = state.check_settings().images.clone();
+        let today = crate::service::now().date_naive();
+        let (reading, findings) = tokio::task::spawn_blocking(move || {
+            gatehouse_checks::proof_of_address::judge(&bytes, None, today, &settings)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("PDF reading task: {e}")))?;
+        let reasons: Vec<ReasonView> = findings.iter().map(|f| ReasonView::new(f, lang)).collect();
         return Ok(PrecheckView {
             kind: kind_name,
-            ok: true,
+            ok: reasons.is_empty(),
             format: format.name().into(),
             width: None,
             height: None,
-            metrics: None,
-            reasons: Vec::new(),
+            metrics: reading.and_then(|r| serde_json::to_value(r).ok()),
+            reasons,
         });
     }
     let settings = state.check_settings().images.clone();

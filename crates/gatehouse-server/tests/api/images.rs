@@ -192,3 +192,80 @@ async fn submitted_photos_are_judged_and_reused_pictures_found(backend: Backend)
     );
 }
 both_backends!(submitted_photos_are_judged_and_reused_pictures_found);
+
+async fn a_pdf_statement_is_read(backend: Backend) {
+    use gatehouse_checks::pdf::testing;
+    let app = spawn_app(backend).await;
+    let token = app.signed_in("statement@example.com").await;
+    let today = chrono::Utc::now().date_naive();
+    let recent = (today - chrono::Days::new(10))
+        .format("%d/%m/%Y")
+        .to_string();
+    let old = (today - chrono::Days::new(200))
+        .format("%Y-%m-%d")
+        .to_string();
+
+    // Pre-check: read and judged by its date (no name is known yet).
+    let fresh = testing::statement(
+        &["ACME Power", "Mr Wei Li", &format!("Date {recent}")],
+        true,
+    );
+    let r = precheck(&app, &token, "proof_of_address", fresh.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["ok"].as_bool(), r.body["format"].as_str()),
+        (Some(true), Some("pdf"))
+    );
+    assert_eq!(r.body["metrics"]["pages"], 1);
+    let stale = testing::statement(&["ACME Power", "Mr Wei Li", &format!("Date {old}")], false);
+    let r = precheck(&app, &token, "proof_of_address", stale).await;
+    assert_eq!(codes(&r.body), ["PROOF_OF_ADDRESS_TOO_OLD"], "{}", r.body);
+    // A bomb and an encrypted file: a clear reason, never a 500.
+    let r = precheck(&app, &token, "proof_of_address", testing::bomb(64 << 20)).await;
+    assert_eq!(
+        codes(&r.body),
+        ["PROOF_OF_ADDRESS_UNREADABLE"],
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body["reasons"][0]["retry"], true);
+    let r = precheck(&app, &token, "proof_of_address", testing::encrypted()).await;
+    assert_eq!(
+        codes(&r.body),
+        ["PROOF_OF_ADDRESS_UNREADABLE"],
+        "{}",
+        r.body
+    );
+    let r = precheck(&app, &token, "proof_of_address", testing::blank()).await;
+    assert_eq!(codes(&r.body), ["PROOF_OF_ADDRESS_NO_TEXT"], "{}", r.body);
+
+    // Submitted: the statement must name the applicant (Wei Li).
+    let id = app
+        .passport_application(&token, passport("2030-01-01"))
+        .await;
+    let someone_else = testing::statement(
+        &["ACME Power", "Ms Jane Doe", &format!("Date {recent}")],
+        true,
+    );
+    app.upload(&token, &id, "proof_of_address", someone_else)
+        .await;
+    let d = app.submit(&token, &id, &[]).await;
+    let reasons = d.body["decision"]["reasons"].as_array().unwrap();
+    let mismatch = reasons
+        .iter()
+        .find(|r| r["code"] == "PROOF_OF_ADDRESS_NAME_MISMATCH")
+        .unwrap_or_else(|| panic!("no name mismatch: {}", d.body));
+    assert_eq!(mismatch["field"], "files.proof_of_address");
+    app.upload(&token, &id, "proof_of_address", fresh).await;
+    let d = app.submit(&token, &id, &[]).await;
+    let codes: Vec<&str> = d.body["decision"]["reasons"]
+        .as_array()
+        .map(|rs| rs.iter().filter_map(|r| r["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        !codes.iter().any(|c| c.starts_with("PROOF_OF_ADDRESS")),
+        "{}",
+        d.body
+    );
+}
+both_backends!(a_pdf_statement_is_read);
