@@ -36,6 +36,7 @@ pub struct Detector {
     params: DetectParams,
     max_side: u32,
     search_min_share: f64,
+    min_confidence_ratio: f64,
 }
 
 impl Detector {
@@ -59,6 +60,7 @@ impl Detector {
             },
             max_side: settings.max_side.max(64),
             search_min_share: settings.search_min_share.clamp(0.0, 1.0),
+            min_confidence_ratio: settings.min_confidence_ratio.clamp(0.0, 1.0),
         }
     }
 
@@ -73,7 +75,7 @@ impl Detector {
             ..self.params
         };
         if f >= 1.0 {
-            return detect::detect(&self.cascade, gray, &params);
+            return self.strong(detect::detect(&self.cascade, gray, &params));
         }
         let (sw, sh) = (
             ((f64::from(w) * f).round() as u32).max(1),
@@ -81,7 +83,7 @@ impl Detector {
         );
         let small = detect::resize_bilinear(gray, sw, sh);
         let back = |v: u32| (f64::from(v) / f).round() as u32;
-        detect::detect(&self.cascade, &small, &params)
+        self.strong(detect::detect(&self.cascade, &small, &params))
             .into_iter()
             .map(|d| Detection {
                 rect: clamp(
@@ -96,6 +98,18 @@ impl Detector {
                 ),
                 neighbours: d.neighbours,
             })
+            .collect()
+    }
+
+    /// Drops detections far weaker than the strongest: next to a clear face (tens of
+    /// overlapping windows), a group of barely `min_neighbours` windows is texture, such as
+    /// the printed pattern around a passport portrait.
+    fn strong(&self, found: Vec<Detection>) -> Vec<Detection> {
+        let best = found.iter().map(|d| d.neighbours).max().unwrap_or(0);
+        let floor = f64::from(best) * self.min_confidence_ratio;
+        found
+            .into_iter()
+            .filter(|d| f64::from(d.neighbours) >= floor)
             .collect()
     }
 

@@ -22,6 +22,10 @@ pub struct FaceSettings {
     pub scale_factor: f64,
     /// Overlapping detections a face needs beyond itself; more means fewer false faces.
     pub min_neighbours: u32,
+    /// A face with fewer overlapping detections than this share of the strongest face's is
+    /// dropped as texture (measured: real faces in group photos keep at least 0.17 of the
+    /// strongest; the pattern next to a passport portrait had 0.08).
+    pub min_confidence_ratio: f64,
     /// A second face counts (MULTIPLE_FACES) only when its box is at least this share of the
     /// largest face's width: tiny faces in the background are ignored.
     pub second_face_min_ratio: f64,
@@ -44,6 +48,7 @@ impl Default for FaceSettings {
             search_min_share: 0.05,
             scale_factor: 1.1,
             min_neighbours: 5,
+            min_confidence_ratio: 0.12,
             second_face_min_ratio: 0.4,
             min_face_share: 0.2,
             max_centre_offset: 0.25,
