@@ -43,6 +43,11 @@ pub enum InspectCommand {
         /// Language of the reasons' texts: en or zh-CN.
         #[arg(long, default_value = "en")]
         lang: String,
+        /// For a document: `front` also asks for the portrait (DOCUMENT_PORTRAIT_NOT_FOUND);
+        /// without it the faces are shown but not required, as in a pre-check, since the
+        /// side an ID card's zone is printed on has none.
+        #[arg(long, value_name = "front|back")]
+        side: Option<String>,
         file: std::path::PathBuf,
     },
     /// Geolocate an address and show which region rule registration would apply.
@@ -116,8 +121,13 @@ pub fn inspect(
         InspectCommand::NameMatch { typed, on_document } => {
             print(&names::to_json(&names::match_names(typed, on_document)))?;
         }
-        InspectCommand::Image { kind, lang, file } => {
-            return crate::inspect_image::run(kind, lang, file, load_config);
+        InspectCommand::Image {
+            kind,
+            lang,
+            side,
+            file,
+        } => {
+            return crate::inspect_image::run(kind, lang, side.as_deref(), file, load_config);
         }
         InspectCommand::Ip { database, address } => {
             let Ok(ip) = address.trim().parse::<std::net::IpAddr>() else {

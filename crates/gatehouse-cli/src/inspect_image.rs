@@ -15,6 +15,7 @@ use serde_json::json;
 pub fn run(
     kind: &str,
     lang: &str,
+    side: Option<&str>,
     file: &Path,
     load_config: impl FnOnce() -> Result<gatehouse_server::Config>,
 ) -> Result<ExitCode> {
@@ -28,15 +29,18 @@ pub fn run(
     };
     let config = load_config()?;
     let settings = config.image_settings();
-    // Selfies are searched for one face; a document photo for its portrait (taken to be the
-    // front: that is where an operator looks for one).
-    let expect = match kind {
-        Kind::Selfie => Expect::Selfie,
-        Kind::Document => Expect::Portrait,
-        Kind::ProofOfAddress => Expect::Nothing,
+    // Selfies are searched for one face; a document's front must show its portrait. A
+    // document of unknown side has its faces found and shown, but none is required.
+    let expect = match (kind, side) {
+        (_, Some(s)) if s != "front" && s != "back" => {
+            bail!("--side {s:?}: expected front or back")
+        }
+        (Kind::Selfie, _) => Expect::Selfie,
+        (Kind::Document, Some("front")) => Expect::Portrait,
+        _ => Expect::Nothing,
     };
-    let detector = match expect {
-        Expect::Nothing => None,
+    let detector = match kind {
+        Kind::ProofOfAddress => None,
         _ => Detector::load(&config.faces).map_err(|e| anyhow!("faces.model: {e}"))?,
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;

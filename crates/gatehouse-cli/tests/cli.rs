@@ -532,3 +532,40 @@ fn inspect_read_mrz_reads_a_document_photo() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("cannot read"), "{stderr}");
 }
+
+/// A document photo of unknown side shows its faces but needs none; `--side front` asks for
+/// the portrait.
+#[test]
+fn inspect_image_asks_for_a_portrait_only_on_a_front() {
+    use gatehouse_checks::faces::testing::{background, default_detector};
+    use gatehouse_checks::imaging::testing::encode_jpeg;
+    if default_detector().is_none() {
+        return;
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), encode_jpeg(&background(7, 480, 320, 1.0))).unwrap();
+    let path = file.path().to_str().unwrap();
+    let codes = |json: &serde_json::Value| -> Vec<String> {
+        json["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (code, json, stderr) = inspect(&["image", "--kind", "document", path], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(json["metrics"]["faces"].is_object(), "{json}");
+    assert!(!codes(&json).contains(&"DOCUMENT_PORTRAIT_NOT_FOUND".to_owned()));
+    let (_, json, _) = inspect(
+        &["image", "--kind", "document", "--side", "front", path],
+        "",
+    );
+    assert!(
+        codes(&json).contains(&"DOCUMENT_PORTRAIT_NOT_FOUND".to_owned()),
+        "{json}"
+    );
+    let (code, _, stderr) = inspect(&["image", "--side", "sideways", path], "");
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("--side"), "{stderr}");
+}
