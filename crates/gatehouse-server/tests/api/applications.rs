@@ -3,16 +3,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{document_photo, jpeg, passport, selfie, spawn_app, spawn_with};
-
-fn codes(decision: &Value) -> Vec<String> {
-    decision["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap().to_owned())
-        .collect()
-}
+use crate::helpers::{document_photo, jpeg, passport, reason_codes, selfie, spawn_app, spawn_with};
 
 /// The walk-through of the issue: expired document, Chinese message, fix, resubmit, history,
 /// restart.
@@ -30,7 +21,7 @@ async fn expired_fix_resubmit_and_history(backend: Backend) {
     let d = &first.body["decision"];
     assert_eq!(first.body["status"], "rejected_retry");
     assert_eq!(d["outcome"], "rejected_retry");
-    assert_eq!(codes(d), ["DOCUMENT_EXPIRED"]);
+    assert_eq!(reason_codes(d), ["DOCUMENT_EXPIRED"]);
     let reason = &d["reasons"][0];
     assert_eq!(reason["retry"], true);
     assert_eq!(reason["field"], "document.expiry_date");
@@ -61,7 +52,7 @@ async fn expired_fix_resubmit_and_history(backend: Backend) {
 
     let second = app.submit(&token, &id, &[]).await;
     assert_eq!(second.status, 200, "{}", second.body);
-    assert!(!codes(&second.body["decision"]).contains(&"DOCUMENT_EXPIRED".to_owned()));
+    assert!(!reason_codes(&second.body["decision"]).contains(&"DOCUMENT_EXPIRED".to_owned()));
     assert_eq!(second.body["status"], "approved");
 
     app.restart().await;
@@ -166,7 +157,7 @@ async fn missing_data_and_files_are_named(backend: Backend) {
     app.upload(&token, &id, "document_front", jpeg(b"front"))
         .await;
     let d = app.submit(&token, &id, &[("accept-language", "en")]).await;
-    let c = codes(&d.body["decision"]);
+    let c = reason_codes(&d.body["decision"]);
     assert!(c.contains(&"DOCUMENT_BACK_MISSING".to_owned()), "{c:?}");
     assert!(c.contains(&"SELFIE_MISSING".to_owned()));
     assert!(c.contains(&"REQUIRED_FIELD_MISSING".to_owned()));
@@ -199,7 +190,7 @@ async fn underage_is_final(backend: Backend) {
         .submit(&token, &id, &[("accept-language", "zh-CN")])
         .await;
     assert_eq!(d.body["status"], "rejected_final");
-    assert_eq!(codes(&d.body["decision"]), ["UNDERAGE"]);
+    assert_eq!(reason_codes(&d.body["decision"]), ["UNDERAGE"]);
     assert_eq!(d.body["decision"]["reasons"][0]["retry"], false);
     assert!(d.body["decision"]["reasons"][0]["message"]
         .as_str()
@@ -222,7 +213,7 @@ async fn attempt_limit_and_cooldown(backend: Backend) {
     let last = app.submit(&token, &id, &[]).await;
     assert_eq!(last.body["status"], "rejected_final");
     assert_eq!(
-        codes(&last.body["decision"]),
+        reason_codes(&last.body["decision"]),
         ["TOO_MANY_ATTEMPTS", "DOCUMENT_EXPIRED"]
     );
     assert_eq!(last.body["decision"]["attempts_left"], 0);
@@ -403,7 +394,10 @@ async fn document_policy_names_the_accepted_types(backend: Backend) {
         .await;
     assert_eq!(d.body["status"], "rejected_retry");
     // The passport number is also no Chinese driving licence number (DOCUMENT_NUMBER_INVALID).
-    assert_eq!(codes(&d.body["decision"])[0], "DOCUMENT_TYPE_NOT_ACCEPTED");
+    assert_eq!(
+        reason_codes(&d.body["decision"])[0],
+        "DOCUMENT_TYPE_NOT_ACCEPTED"
+    );
     let reason = &d.body["decision"]["reasons"][0];
     assert_eq!(reason["field"], "document.type");
     assert!(

@@ -228,6 +228,17 @@ impl TestApp {
     }
 }
 
+/// The reason codes of a decision or pre-check body (`{reasons: [{code, ...}]}`), in order.
+/// A body without a reasons list fails the test.
+pub fn reason_codes(body: &Value) -> Vec<String> {
+    body["reasons"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no reasons in {body}"))
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 pub const PASSWORD: &str = "a long passphrase 4 tests";
 
 /// A real JPEG photo of a card that passes the image checks; `tag` picks the picture, so

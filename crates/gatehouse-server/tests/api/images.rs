@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{jpeg, passport, selfie, spawn_app, spawn_with, TestApp};
+use crate::helpers::{jpeg, passport, reason_codes, selfie, spawn_app, spawn_with, TestApp};
 
 fn encode(img: image::RgbImage) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
@@ -27,17 +27,6 @@ async fn precheck(app: &TestApp, token: &str, kind: &str, bytes: Vec<u8>) -> cra
         Some(("image/jpeg", bytes)),
     )
     .await
-}
-
-fn codes(body: &Value) -> Vec<String> {
-    body["reasons"]
-        .as_array()
-        .map(|rs| {
-            rs.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
@@ -61,7 +50,7 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
     let r = precheck(&app, &token, "document", blurred).await;
     assert_eq!(r.body["ok"], false);
     assert!(
-        codes(&r.body).contains(&"IMAGE_BLURRY".to_owned()),
+        reason_codes(&r.body).contains(&"IMAGE_BLURRY".to_owned()),
         "{}",
         r.body
     );
@@ -76,7 +65,7 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
     dark.pixels_mut().for_each(|p| p.0 = p.0.map(|c| c / 6));
     let r = precheck(&app, &token, "selfie", encode(dark)).await;
     assert!(
-        codes(&r.body).contains(&"IMAGE_TOO_DARK".to_owned()),
+        reason_codes(&r.body).contains(&"IMAGE_TOO_DARK".to_owned()),
         "{}",
         r.body
     );
@@ -84,7 +73,7 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
     // Truncated: refused with the reason, not an error.
     let full = jpeg(b"cut");
     let r = precheck(&app, &token, "document", full[..full.len() / 2].to_vec()).await;
-    assert_eq!(codes(&r.body), ["IMAGE_UNREADABLE"], "{}", r.body);
+    assert_eq!(reason_codes(&r.body), ["IMAGE_UNREADABLE"], "{}", r.body);
 
     // Nothing was stored: the account has no application.
     let apps = app.get("/v1/kyc/applications/current", Some(&token)).await;
@@ -219,11 +208,16 @@ async fn a_pdf_statement_is_read(backend: Backend) {
     assert_eq!(r.body["metrics"]["pages"], 1);
     let stale = testing::statement(&["ACME Power", "Mr Wei Li", &format!("Date {old}")], false);
     let r = precheck(&app, &token, "proof_of_address", stale).await;
-    assert_eq!(codes(&r.body), ["PROOF_OF_ADDRESS_TOO_OLD"], "{}", r.body);
+    assert_eq!(
+        reason_codes(&r.body),
+        ["PROOF_OF_ADDRESS_TOO_OLD"],
+        "{}",
+        r.body
+    );
     // A bomb and an encrypted file: a clear reason, never a 500.
     let r = precheck(&app, &token, "proof_of_address", testing::bomb(64 << 20)).await;
     assert_eq!(
-        codes(&r.body),
+        reason_codes(&r.body),
         ["PROOF_OF_ADDRESS_UNREADABLE"],
         "{}",
         r.body
@@ -231,13 +225,18 @@ async fn a_pdf_statement_is_read(backend: Backend) {
     assert_eq!(r.body["reasons"][0]["retry"], true);
     let r = precheck(&app, &token, "proof_of_address", testing::encrypted()).await;
     assert_eq!(
-        codes(&r.body),
+        reason_codes(&r.body),
         ["PROOF_OF_ADDRESS_UNREADABLE"],
         "{}",
         r.body
     );
     let r = precheck(&app, &token, "proof_of_address", testing::blank()).await;
-    assert_eq!(codes(&r.body), ["PROOF_OF_ADDRESS_NO_TEXT"], "{}", r.body);
+    assert_eq!(
+        reason_codes(&r.body),
+        ["PROOF_OF_ADDRESS_NO_TEXT"],
+        "{}",
+        r.body
+    );
 
     // Submitted: the statement must name the applicant (Wei Li).
     let id = app

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{passport, spawn_with, Reply, TestApp};
+use crate::helpers::{passport, reason_codes, spawn_with, Reply, TestApp};
 
 const SECRET: &str = "liveness-test-secret";
 
@@ -64,7 +64,7 @@ async fn waiting(app: &TestApp, email: &str) -> (String, String) {
     let d = app.submit(&token, &id, &[]).await;
     assert_eq!(d.status, 200, "{}", d.body);
     assert_eq!(d.body["status"], "awaiting_liveness", "{}", d.body);
-    assert_eq!(codes(&d.body), vec!["LIVENESS_PENDING"]);
+    assert_eq!(reason_codes(&d.body["decision"]), vec!["LIVENESS_PENDING"]);
     (token, id)
 }
 
@@ -87,17 +87,6 @@ async fn status(app: &TestApp, token: &str, id: &str, lang: &str) -> Value {
     )
     .await
     .body
-}
-
-fn codes(view: &Value) -> Vec<String> {
-    view["decision"]["reasons"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .map(|x| x["code"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn webhook_deliveries_are_authenticated(backend: Backend) {
@@ -200,7 +189,7 @@ async fn a_result_that_came_first_is_used_by_the_submission(backend: Backend) {
         .await;
     assert_eq!(d.status, 200, "{}", d.body);
     assert_eq!(d.body["status"], "rejected_retry", "{}", d.body);
-    let got = codes(&d.body);
+    let got = reason_codes(&d.body["decision"]);
     assert_eq!(
         got,
         vec!["LIVENESS_LOW_LIGHT", "LIVENESS_FACE_COVERED"],
@@ -245,7 +234,10 @@ async fn a_submission_waits_for_a_required_result(backend: Backend) {
     assert_eq!(r.body["application_status"], "manual_review", "{}", r.body);
     let view = status(&app, &token, &id, "en").await;
     assert_eq!(view["status"], "manual_review");
-    assert_eq!(codes(&view), vec!["LIVENESS_SPOOF_SUSPECTED"]);
+    assert_eq!(
+        reason_codes(&view["decision"]),
+        vec!["LIVENESS_SPOOF_SUSPECTED"]
+    );
     let attempts = app
         .get(&format!("/v1/kyc/applications/{id}/attempts"), Some(&token))
         .await;
@@ -276,7 +268,7 @@ async fn a_missing_result_times_out_into_a_retry(backend: Backend) {
         }
     }
     assert_eq!(view["status"], "rejected_retry", "{view}");
-    assert_eq!(codes(&view), vec!["LIVENESS_TIMEOUT"]);
+    assert_eq!(reason_codes(&view["decision"]), vec!["LIVENESS_TIMEOUT"]);
     assert!(view["attempts_left"].as_u64().unwrap() > 0);
     // A result arriving after the timeout is kept for the next submission.
     let body = result(&id, "s-late", true, &[]);
