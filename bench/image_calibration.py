@@ -25,6 +25,8 @@ EXPECT = {
     "clean": set(),
     "rotated_90": set(),
     "on_table": set(),
+    "uneven_light": set(),
+    "on_table_uneven": set(),
     "blur": {"IMAGE_BLURRY"},
     "dark": {"IMAGE_TOO_DARK"},
     "overexposed": {"IMAGE_OVEREXPOSED"},
@@ -33,6 +35,7 @@ EXPECT = {
     "tiny": {"IMAGE_TOO_SMALL"},
     "cropped_corner": {"DOCUMENT_CUT_OFF"},
     "on_table_cut": {"DOCUMENT_CUT_OFF"},
+    "on_table_cut_uneven": {"DOCUMENT_CUT_OFF"},
     "on_table_small": {"DOCUMENT_TOO_SMALL"},
     "blank_table": {"DOCUMENT_NOT_FOUND"},
     "screen_moire": {"PHOTO_OF_SCREEN"},
@@ -83,6 +86,16 @@ def screen_photo(img):
     return np.clip(photo, 0, 255).astype(np.uint8)
 
 
+def side_light(img, seed):
+    """Light falling across the photo from one side, as from a window: brightness from 0.8 to
+    1.2 of the original, edge to edge, in a direction the seed picks."""
+    h, w = img.shape[:2]
+    angle = np.random.default_rng(seed + 1000).uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w]
+    t = np.cos(angle) * (xx / w - 0.5) + np.sin(angle) * (yy / h - 0.5)
+    return np.clip(img.astype(np.float32) * (1 + 0.4 * t)[..., None], 0, 255).astype(np.uint8)
+
+
 def variants(img, seed):
     h, w = img.shape[:2]
     long = max(h, w)
@@ -104,6 +117,9 @@ def variants(img, seed):
     out["on_table_cut"] = place(img, fw, fh, fw * 0.7 / w, fw * 0.68, fh * 0.62, seed)
     out["on_table_small"] = place(img, fw, fh, fw * 0.25 / w, fw / 2, fh / 2, seed)
     out["blank_table"] = table(fh, fw, seed)
+    out["uneven_light"] = side_light(img, seed)
+    out["on_table_uneven"] = side_light(out["on_table"], seed)
+    out["on_table_cut_uneven"] = side_light(out["on_table_cut"], seed)
     out["screen_moire"] = screen_photo(img)
     return out
 

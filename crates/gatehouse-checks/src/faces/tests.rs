@@ -202,6 +202,14 @@ fn a_missing_or_broken_model_is_a_clear_error() {
 }
 
 #[test]
+fn the_selfies_one_api_test_uploads_are_different_pictures() {
+    // The API tests' helper hands out seeds 0, 1, 2… within one test.
+    crate::imaging::testing::assert_no_duplicates(
+        (0..40).map(|seed| testing::selfie_jpeg(seed, 480, 640)),
+    );
+}
+
+#[test]
 fn generated_selfies_pass_every_check_and_differ_by_seed() {
     let Some(detector) = default_detector() else {
         return;

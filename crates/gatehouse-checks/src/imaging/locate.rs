@@ -9,6 +9,7 @@
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
+use super::colours;
 use super::region::Rect;
 
 /// Gradient magnitude (|gx| + |gy|, central differences) above which a pixel is an edge: half
@@ -219,51 +220,36 @@ fn crossing_density(gray: &GrayImage, side: &str, span: Rect, depth: u32, edge: 
     hits as f64 / total.max(1) as f64
 }
 
-/// The most common colour inside `area` (per channel, in steps of 16): the paper.
-fn paper_colour(rgb: &RgbImage, area: Rect) -> [i32; 3] {
-    let mut counts = vec![0u32; 16 * 16 * 16];
-    let bin =
-        |p: &[u8]| ((p[0] as usize / 16) << 8) | ((p[1] as usize / 16) << 4) | (p[2] as usize / 16);
-    for row in super::metrics::rows(rgb.as_raw(), rgb.width() as usize, 3, area).step_by(2) {
-        for p in row.chunks_exact(3).step_by(2) {
-            counts[bin(p)] += 1;
-        }
+/// The outermost strip of `depth` pixels along `side` of a `w`×`h` frame, over `span`'s
+/// extent along that side.
+fn strip(w: u32, h: u32, side: &str, depth: u32, span: Rect) -> Rect {
+    let (dw, dh) = (depth.min(w), depth.min(h));
+    match side {
+        "left" => Rect {
+            x: 0,
+            y: span.y,
+            width: dw,
+            height: span.height,
+        },
+        "right" => Rect {
+            x: w - dw,
+            y: span.y,
+            width: dw,
+            height: span.height,
+        },
+        "top" => Rect {
+            x: span.x,
+            y: 0,
+            width: span.width,
+            height: dh,
+        },
+        _ => Rect {
+            x: span.x,
+            y: h - dh,
+            width: span.width,
+            height: dh,
+        },
     }
-    let best = counts
-        .iter()
-        .enumerate()
-        .max_by_key(|(_, n)| **n)
-        .filter(|(_, n)| **n > 0)
-        .map_or(bin(&[128, 128, 128]), |(i, _)| i);
-    [best >> 8, (best >> 4) & 15, best & 15].map(|c| c as i32 * 16 + 8)
-}
-
-/// Share of the outermost strip along `side` whose colour is the paper's.
-fn paper_share(rgb: &RgbImage, side: &str, depth: u32, paper: [i32; 3]) -> f64 {
-    let (w, h) = rgb.dimensions();
-    let (xs, ys) = match side {
-        "left" => (0..depth.min(w), 0..h),
-        "right" => (w.saturating_sub(depth)..w, 0..h),
-        "top" => (0..w, 0..depth.min(h)),
-        _ => (0..w, h.saturating_sub(depth)..h),
-    };
-    let (mut near, mut total) = (0u64, 0u64);
-    let strip = Rect {
-        x: xs.start,
-        y: ys.start,
-        width: xs.end - xs.start,
-        height: ys.end - ys.start,
-    };
-    for row in super::metrics::rows(rgb.as_raw(), w as usize, 3, strip) {
-        for p in row.chunks_exact(3) {
-            let d: i32 = (0..3).map(|i| (i32::from(p[i]) - paper[i]).abs()).sum();
-            total += 1;
-            if d <= 48 {
-                near += 1;
-            }
-        }
-    }
-    near as f64 / total.max(1) as f64
 }
 
 /// Finds the document in `gray`. `density` is the share of edge pixels that makes a cell part
@@ -303,12 +289,28 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     // The frame also cuts the document where its plain paper runs out of the picture, which
     // shows only when some other side shows the background: a scan with no background at all
     // is judged by crossing structure alone.
-    let paper = paper_colour(rgb, bbox);
-    let shares = touches.map(|(side, _)| paper_share(rgb, side, depth, paper));
+    let whole = |side| strip(w, h, side, depth, frame);
+    let paper = colours::dominant(rgb, &[bbox]);
+    let shares = touches
+        .map(|(side, _)| paper.map_or(0.0, |paper| colours::share_alike(rgb, whole(side), paper)));
     let background_seen = shares.iter().any(|&s| s < 0.2);
+    // And where the document reaches the frame and the strip along it shows none of the
+    // background the free sides show (a portrait's plain ground, a margin in another colour).
+    let free: Vec<Rect> = touches
+        .iter()
+        .filter(|(_, touching)| !touching)
+        .map(|&(side, _)| whole(side))
+        .collect();
+    let background = colours::dominant(rgb, &free).filter(|&bg| {
+        paper.is_none_or(|paper| !colours::alike(&bg.map(|c| c.clamp(0, 255) as u8), paper))
+    });
     for ((side, touching), share) in touches.into_iter().zip(shares) {
         let crossed = touching && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
-        if crossed || (background_seen && share > 0.5) {
+        let hidden = touching
+            && background.is_some_and(|bg| {
+                colours::share_alike(rgb, strip(w, h, side, depth, bbox), bg) < 0.1
+            });
+        if crossed || hidden || (background_seen && share > 0.5) {
             cut_sides.push(side);
         }
     }

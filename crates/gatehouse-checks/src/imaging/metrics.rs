@@ -158,7 +158,6 @@ pub(crate) fn rows(
 pub fn colourfulness(rgb: &RgbImage, area: Rect) -> f64 {
     let (mut n, mut s_rg, mut s_yb, mut q_rg, mut q_yb) = (0f64, 0f64, 0f64, 0f64, 0f64);
     for row in rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
-        // Integer sums per row (yb doubled to stay integral), exact and vectorisable.
         // Integer sums per run of 4096 pixels (yb doubled to stay integral): exact, and i32
         // cannot overflow (4096 × 510² < 2³¹), so the loop vectorises.
         let (mut r_rg, mut r_yb, mut r_qrg, mut r_qyb) = (0i64, 0i64, 0i64, 0i64);

@@ -6,6 +6,7 @@
 //! knows (the same picture seen elsewhere), and hands the reports to the pipeline through
 //! [`crate::CheckInput::images`], so a picture is decoded once however many checks read it.
 
+pub mod colours;
 pub mod decode;
 pub mod format;
 pub mod glare;

@@ -14,8 +14,47 @@ pub fn mix(mut v: u64) -> u64 {
 }
 
 /// A card with a portrait (a face the detector finds) and lines of irregular "print" filling
-/// most of a `w`×`h` photo.
+/// most of a `w`×`h` photo, framed and lit as the seed picks (`photograph`).
 pub fn card_photo(seed: u64, w: u32, h: u32) -> RgbImage {
+    let mut card = unlit_card_photo(seed, w, h);
+    photograph(&mut card, seed);
+    card
+}
+
+/// What differs between two applicants' photos of one card design: where the card sits in
+/// the frame (up to 6% of the width and height either way) and the light falling across it
+/// from one side (from 0.73 to 1.07 of the light, edge to edge, as from a window or a lamp:
+/// never so bright that white paper clips). Without them the duplicate check would rightly
+/// take two accounts' generated documents for one picture.
+///
+/// The three are drawn from a low-discrepancy (R3) sequence rather than a hash, so that
+/// consecutive seeds, which the API tests hand out to one test's applicants, are spread as far
+/// apart as they can be.
+pub fn photograph(img: &mut RgbImage, seed: u64) {
+    const STEPS: [f64; 3] = [0.819_172_513_4, 0.671_043_606_7, 0.549_700_478_0];
+    let n = (seed % 1_000_003) as f64 + 0.5;
+    let [u, v, a] = STEPS.map(|step| (n * step).fract());
+    let (w, h) = img.dimensions();
+    let shift = |span: u32, at: f64| {
+        let reach = f64::from(span / 16);
+        ((2.0 * at - 1.0) * reach).round() as i64
+    };
+    let (ox, oy) = (shift(w, u), shift(h, v));
+    let angle = a * std::f64::consts::TAU;
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let source = img.clone();
+    let at = |v: u32, o: i64, span: u32| (i64::from(v) - o).clamp(0, i64::from(span) - 1) as u32;
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        let t = dx * (f64::from(x) / f64::from(w) - 0.5) + dy * (f64::from(y) / f64::from(h) - 0.5);
+        let k = 0.9 + 0.24 * t;
+        let c = source.get_pixel(at(x, ox, w), at(y, oy, h));
+        p.0 =
+            c.0.map(|c| (f64::from(c) * k).round().clamp(0.0, 255.0) as u8);
+    }
+}
+
+/// `card_photo` before `photograph`: for pictures that print more on the card first.
+pub fn unlit_card_photo(seed: u64, w: u32, h: u32) -> RgbImage {
     let (x0, y0, x1, y1) = (w / 10, h / 8, w - w / 10, h - h / 8);
     let (cw, ch) = (x1 - x0, y1 - y0);
     let tint = (mix(seed) % 40) as u8;
@@ -75,4 +114,29 @@ pub fn seed_of(tag: &[u8]) -> u64 {
     tag.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
+}
+
+/// Fails unless no two of `pictures` are one picture to the duplicate check (with the default
+/// settings): pictures generated for different applicants must not be.
+pub fn assert_no_duplicates(pictures: impl Iterator<Item = Vec<u8>>) {
+    let settings = super::ImageSettings::default();
+    let hashes: Vec<super::phash::Hashes> = pictures
+        .map(|p| {
+            super::analyse(&p, &settings)
+                .expect("a generated picture decodes")
+                .metrics
+                .hashes
+        })
+        .collect();
+    for (i, a) in hashes.iter().enumerate() {
+        for (j, b) in hashes.iter().enumerate().skip(i + 1) {
+            let coarse = super::phash::distance(&a.coarse, &b.coarse).unwrap_or(u32::MAX);
+            let fine = super::phash::distance(&a.fine, &b.fine).unwrap_or(u32::MAX);
+            assert!(
+                coarse > super::phash::MAX_INDEXED_DISTANCE
+                    || fine > settings.duplicate_max_distance,
+                "pictures {i} and {j} are one picture: coarse {coarse}, fine {fine}"
+            );
+        }
+    }
 }

@@ -221,6 +221,29 @@ fn each_defect_has_its_reason() {
 }
 
 #[test]
+fn the_frame_cutting_a_card_is_named_whichever_side_the_light_falls_from() {
+    // The bottom-right of each photo: the frame cuts the card at the top and the left, and
+    // the left cut may run through the portrait's plain ground rather than through print.
+    for seed in 0..12 {
+        let photo = super::testing::card_photo(seed, 900, 600);
+        let cut = image::imageops::crop_imm(&photo, 300, 200, 600, 400).to_image();
+        let found = analyse(&encode(&cut, ImageFormat::Jpeg), &ImageSettings::default()).unwrap();
+        let doc = found.metrics.document;
+        assert_eq!(doc.cut_sides, ["top", "left"], "seed {seed}: {doc:?}");
+        assert_eq!(doc.cut_corners, ["top_left"], "seed {seed}");
+    }
+}
+
+#[test]
+fn two_applicants_photos_of_one_card_design_are_different_pictures() {
+    // Generated documents stand for different people's photos in the API tests, whose
+    // helper hands out seeds 0, 1, 2… within one test.
+    super::testing::assert_no_duplicates(
+        (0..40).map(|seed| super::testing::card_jpeg(seed, 480, 320)),
+    );
+}
+
+#[test]
 fn screenshots_and_edited_pictures_are_named() {
     let screen = card_photo(1170, 2532);
     let found = codes(&encode(&screen, ImageFormat::Png), Kind::Document);

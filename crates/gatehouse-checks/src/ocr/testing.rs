@@ -106,12 +106,13 @@ pub fn passport_jpeg(seed: u64, lines: &[String; 2]) -> Vec<u8> {
     let zone = render_lines(&[lines[0].as_str(), lines[1].as_str()], 1);
     let (zw, zh) = zone.dimensions();
     let (w, h) = (zw + 160, zw * 2 / 3);
-    let mut photo = crate::imaging::testing::card_photo(seed, w, h);
+    let mut photo = crate::imaging::testing::unlit_card_photo(seed, w, h);
     let (x0, y0) = (80, h - h / 8 - zh - 10);
     for (x, y, p) in zone.enumerate_pixels() {
         let v = p[0];
         photo.put_pixel(x0 + x, y0 + y, image::Rgb([v, v, v.saturating_add(8)]));
     }
+    crate::imaging::testing::photograph(&mut photo, seed);
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(photo)
         .write_to(&mut out, image::ImageFormat::Jpeg)
@@ -123,9 +124,9 @@ pub fn passport_jpeg(seed: u64, lines: &[String; 2]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_rendered_passport_reads_back() {
-        let lines = td3_lines(
+    /// The zone of the API tests' usual passport.
+    fn usual_lines() -> [String; 2] {
+        td3_lines(
             "CHN",
             "Li",
             "Wei",
@@ -134,7 +135,21 @@ mod tests {
             "900102",
             'M',
             "300101",
+        )
+    }
+
+    #[test]
+    fn two_applicants_photos_of_one_passport_are_different_pictures() {
+        let lines = usual_lines();
+        // The seeds the API tests' helper hands out within one test (0, 1, 2…).
+        crate::imaging::testing::assert_no_duplicates(
+            (0..40).map(|seed| passport_jpeg(seed, &lines)),
         );
+    }
+
+    #[test]
+    fn a_rendered_passport_reads_back() {
+        let lines = usual_lines();
         assert_eq!(lines[0].len(), 44);
         assert_eq!(lines[1].len(), 44);
         let text = format!("{}\n{}\n", lines[0], lines[1]);

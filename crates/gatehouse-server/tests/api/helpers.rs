@@ -1,4 +1,7 @@
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use gatehouse_server::{AppState, Config};
 use gatehouse_store::testing::TestDb;
@@ -14,6 +17,12 @@ pub struct TestApp {
     pub db: TestDb,
     pub files: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
+    /// The next seed for a generated picture: seeds 0, 1, 2… are checked to be different
+    /// pictures to the duplicate check (gatehouse-checks' tests), so one test's accounts never
+    /// share a photo by chance.
+    pictures: AtomicU64,
+    /// What `passport_application` uploaded, by (application id, slot).
+    uploads: Mutex<HashMap<(String, String), Vec<u8>>>,
 }
 
 /// A response, read completely.
@@ -78,6 +87,8 @@ pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         db,
         files,
         server,
+        pictures: AtomicU64::new(0),
+        uploads: Mutex::new(HashMap::new()),
     }
 }
 
@@ -93,13 +104,13 @@ async fn start(state: AppState) -> (String, tokio::task::JoinHandle<()>) {
 }
 
 impl TestApp {
-    /// Stops the server and starts a new one on the same database and files, with fresh
-    /// connections, as after a process restart.
     /// Whether the face checks run (the model is installed).
     pub fn faces_on(&self) -> bool {
         !self.config.faces.model.is_empty()
     }
 
+    /// Stops the server and starts a new one on the same database and files, with fresh
+    /// connections, as after a process restart.
     pub async fn restart(&mut self) {
         self.server.abort();
         let db = Db::connect(&self.db.url, 2).await.unwrap();
@@ -215,16 +226,25 @@ impl TestApp {
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_owned();
-        // Each account photographs its own document: pictures differ between accounts.
-        let front = document_photo(&body, &format!("document_front:{token}"));
-        let up = self.upload(token, &id, "document_front", front).await;
-        assert_eq!(up.status, 201, "{}", up.body);
-        let tag = format!("selfie:{token}");
+        // Each application gets its own photos, as each applicant takes their own.
+        let seed = self.pictures.fetch_add(1, Ordering::Relaxed);
+        let front = document_photo_seeded(&body, seed);
         let up = self
-            .upload(token, &id, "selfie", selfie(tag.as_bytes()))
+            .upload(token, &id, "document_front", front.clone())
             .await;
         assert_eq!(up.status, 201, "{}", up.body);
+        let face = selfie_seeded(seed);
+        let up = self.upload(token, &id, "selfie", face.clone()).await;
+        assert_eq!(up.status, 201, "{}", up.body);
+        let mut uploads = self.uploads.lock().unwrap();
+        uploads.insert((id.clone(), "document_front".into()), front);
+        uploads.insert((id.clone(), "selfie".into()), face);
         id
+    }
+
+    /// The bytes `passport_application` uploaded to `slot` of application `id`.
+    pub fn uploaded(&self, id: &str, slot: &str) -> Vec<u8> {
+        self.uploads.lock().unwrap()[&(id.to_owned(), slot.to_owned())].clone()
     }
 }
 
@@ -241,8 +261,8 @@ pub fn reason_codes(body: &Value) -> Vec<String> {
 
 pub const PASSWORD: &str = "a long passphrase 4 tests";
 
-/// A real JPEG photo of a card that passes the image checks; `tag` picks the picture, so
-/// different tags are different pictures (never duplicates of each other).
+/// A real JPEG photo of a card that passes the image checks; `tag` picks the picture (the
+/// same tag, the same bytes).
 pub fn jpeg(tag: &[u8]) -> Vec<u8> {
     use gatehouse_checks::imaging::testing::{card_jpeg, seed_of};
     card_jpeg(seed_of(tag), 480, 320)
@@ -250,20 +270,31 @@ pub fn jpeg(tag: &[u8]) -> Vec<u8> {
 
 /// A selfie that passes the image and face checks; `tag` picks the picture.
 pub fn selfie(tag: &[u8]) -> Vec<u8> {
-    use gatehouse_checks::faces::testing::selfie_jpeg;
-    use gatehouse_checks::imaging::testing::seed_of;
-    selfie_jpeg(seed_of(tag), 480, 640)
+    selfie_seeded(gatehouse_checks::imaging::testing::seed_of(tag))
+}
+
+/// The selfie generated from `seed`.
+pub fn selfie_seeded(seed: u64) -> Vec<u8> {
+    gatehouse_checks::faces::testing::selfie_jpeg(seed, 480, 640)
 }
 
 /// A photo of the document an application body describes: for a passport, its data page with
 /// the machine-readable zone typed in the body or, failing that, the one its data makes.
 pub fn document_photo(body: &Value, tag: &str) -> Vec<u8> {
-    use gatehouse_checks::imaging::testing::seed_of;
+    document_photo_seeded(
+        body,
+        gatehouse_checks::imaging::testing::seed_of(tag.as_bytes()),
+    )
+}
+
+/// `document_photo` generated from `seed`.
+pub fn document_photo_seeded(body: &Value, seed: u64) -> Vec<u8> {
+    use gatehouse_checks::imaging::testing::card_jpeg;
     use gatehouse_checks::ocr::testing::{passport_jpeg, td3_lines};
     let doc = &body["document"];
     let person = &body["person"];
     if doc["type"] != "passport" {
-        return jpeg(tag.as_bytes());
+        return card_jpeg(seed, 480, 320);
     }
     let typed: Vec<String> = doc["mrz"]
         .as_str()
@@ -303,7 +334,7 @@ pub fn document_photo(body: &Value, tag: &str) -> Vec<u8> {
             &yymmdd(&doc["expiry_date"]),
         )
     };
-    passport_jpeg(seed_of(tag.as_bytes()), &lines)
+    passport_jpeg(seed, &lines)
 }
 
 /// A complete, valid passport application body.

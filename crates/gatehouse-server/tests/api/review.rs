@@ -189,10 +189,7 @@ async fn appeal_request_info_answer_and_approve(backend: Backend) {
     assert_eq!(viewed.bytes, pdf());
     assert_eq!(viewed.header("cache-control"), "private, no-store");
     let img = app.get(&selfie, Some(&alice)).await;
-    assert_eq!(
-        img.bytes,
-        crate::helpers::selfie(format!("selfie:{token}").as_bytes())
-    );
+    assert_eq!(img.bytes, app.uploaded(&id, "selfie"));
 
     // Reasons come from the catalogue; request_info needs to say why.
     post(
