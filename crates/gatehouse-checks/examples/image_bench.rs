@@ -25,9 +25,8 @@
 use std::time::Instant;
 
 use gatehouse_checks::imaging::{
-    self, decode, glare, locate, meta, metrics, phash, region, screen, ImageSettings,
+    self, decode, glare, locate, meta, metrics, phash, region, resample, screen, ImageSettings,
 };
-use image::imageops::FilterType;
 use image::{DynamicImage, GenericImageView, GrayImage, RgbImage};
 use serde_json::json;
 
@@ -209,26 +208,31 @@ fn stages(file: &str, runs: usize, settings: &ImageSettings) {
     let (ms, _) = timed(runs, || meta::read(&bytes, format));
     out.insert("meta".into(), json!(ms));
     if format == imaging::Format::Jpeg {
-        // The scaled JPEG decode on its own, as decode::decode asks for it.
+        // The two JPEG decoders on their own, at full size: decode::decode uses zune-jpeg
+        // when no reduced scale fits, and jpeg-decoder (scaled) otherwise.
+        let (ms, full) = timed(runs, || jpeg_decoder_full(&bytes));
+        out.insert("jpeg_decoder_full".into(), json!(ms));
+        out.insert("jpeg_full_size".into(), json!(full.dimensions()));
+        let (ms, _) = timed(runs, || zune_full(&bytes));
+        out.insert("zune_jpeg_full".into(), json!(ms));
         let (ms, scaled) = timed(runs, || jpeg_scaled(&bytes, settings.limits.working_size));
-        out.insert("jpeg_scaled_decode".into(), json!(ms));
+        out.insert("jpeg_decoder_scaled".into(), json!(ms));
         out.insert("jpeg_scaled_size".into(), json!(scaled.dimensions()));
-        // What decode::decode does next: shrink to the working size (Triangle filter), then
-        // make the RGB and gray working images.
-        let long = scaled.width().max(scaled.height());
+        // What decode::decode does with the full-size pixels: shrink to the working size,
+        // then the gray working image.
+        let rgb = full.to_rgb8();
+        let (w, h) = rgb.dimensions();
         let size = settings.limits.working_size;
+        let long = w.max(h);
         if long > size {
             let factor = f64::from(size) / f64::from(long);
-            let w = ((f64::from(scaled.width()) * factor).round() as u32).max(1);
-            let h = ((f64::from(scaled.height()) * factor).round() as u32).max(1);
-            let (ms, _) = timed(runs, || scaled.resize_exact(w, h, FilterType::Triangle));
-            out.insert("resize_to_working".into(), json!(ms));
+            let dw = ((f64::from(w) * factor).round() as u32).max(1);
+            let dh = ((f64::from(h) * factor).round() as u32).max(1);
+            let (ms, _) = timed(runs, || resample::shrink(rgb.as_raw(), w, h, 3, dw, dh));
+            out.insert("shrink_full_to_working".into(), json!(ms));
         }
-        let (ms, _) = timed(runs, || {
-            let rgb = scaled.to_rgb8();
-            DynamicImage::ImageRgb8(rgb.clone()).to_luma8()
-        });
-        out.insert("to_rgb_and_gray_at_scaled_size".into(), json!(ms));
+        let (ms, _) = timed(runs, || resample::luma(rgb.as_raw()));
+        out.insert("luma_at_full_size".into(), json!(ms));
     }
     let (ms, decoded) = timed(runs, || {
         decode::decode(&bytes, &settings.limits).unwrap_or_else(|e| fail(&format!("{file}: {e}")))
@@ -272,6 +276,18 @@ fn stages(file: &str, runs: usize, settings: &ImageSettings) {
 }
 
 /// Decodes a JPEG at the DCT scale `decode::decode` requests for a working size of `size`.
+fn jpeg_decoder_full(bytes: &[u8]) -> DynamicImage {
+    jpeg_scaled(bytes, u32::MAX)
+}
+
+fn zune_full(bytes: &[u8]) -> Vec<u8> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::RGB);
+    zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+        .decode()
+        .unwrap_or_else(|e| fail(&e.to_string()))
+}
+
 fn jpeg_scaled(bytes: &[u8], size: u32) -> DynamicImage {
     let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
     decoder.read_info().unwrap_or_else(|e| fail(&e.to_string()));

@@ -216,12 +216,16 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), Deco
     // 2000 pixels down to 1024: the measurements do not need the last quarter of resolution.
     let long = width.max(height);
     let wanted = f64::from(limits.working_size) * MIN_FILL;
-    if f64::from(long) > wanted {
-        let factor = wanted / f64::from(long);
-        let w = ((f64::from(width) * factor).ceil() as u16).max(1);
-        let h = ((f64::from(height) * factor).ceil() as u16).max(1);
-        decoder.scale(w, h).map_err(jpeg_error)?;
+    if f64::from(long) < 2.0 * wanted {
+        // Only the full scale gives the size asked for: decode with zune-jpeg, whose SIMD
+        // decoding takes half jpeg-decoder's time or less (bench/README.md), but which cannot
+        // decode at a reduced scale.
+        return Ok((decode_jpeg_full(bytes, limits)?, width, height));
     }
+    let factor = wanted / f64::from(long);
+    let w = ((f64::from(width) * factor).ceil() as u16).max(1);
+    let h = ((f64::from(height) * factor).ceil() as u16).max(1);
+    decoder.scale(w, h).map_err(jpeg_error)?;
     // Progressive JPEGs hold every coefficient while decoding: bound that too.
     decoder.set_max_decoding_buffer_size(limits.max_pixels as usize * 4);
     let data = decoder.decode().map_err(jpeg_error)?;
@@ -251,6 +255,33 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), Deco
         channels,
     };
     Ok((pixels, width, height))
+}
+
+/// A JPEG decoded at full size as RGB by zune-jpeg, whose dimensions `check_size` has passed.
+fn decode_jpeg_full(bytes: &[u8], limits: &Limits) -> Result<Pixels, DecodeError> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let max = limits.max_dimension as usize;
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .set_max_width(max)
+        .set_max_height(max);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let data = decoder
+        .decode()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let info = decoder.info().ok_or(DecodeError::Truncated)?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    if decoder.output_colorspace() != Some(ColorSpace::RGB)
+        || data.len() != width as usize * height as usize * 3
+    {
+        return Err(DecodeError::Truncated);
+    }
+    Ok(Pixels {
+        data,
+        width,
+        height,
+        channels: 3,
+    })
 }
 
 fn has_jpeg_end(bytes: &[u8]) -> bool {

@@ -30,18 +30,92 @@ fn is_clipped(p: &[u8]) -> bool {
     lo >= 245 && hi - lo <= 24
 }
 
-/// Per pixel of the image: 1 where `doc` holds a clipped pixel, else 0 (flood fills mark
-/// visited pixels 2).
-fn clipped_mask(rgb: &RgbImage, doc: Rect) -> Vec<u8> {
-    let w = rgb.width() as usize;
-    let mut mask = vec![0u8; w * rgb.height() as usize];
-    for (i, row) in super::metrics::rows(rgb.as_raw(), w, 3, doc).enumerate() {
-        let start = (doc.y as usize + i) * w + doc.x as usize;
-        for (m, p) in mask[start..].iter_mut().zip(row.chunks_exact(3)) {
-            *m = u8::from(is_clipped(p));
-        }
+/// A 4-connected blob of clipped pixels: how many, and their bounding box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Blob {
+    n: u64,
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+}
+
+impl Blob {
+    fn absorb(&mut self, other: Blob) {
+        self.n += other.n;
+        self.x0 = self.x0.min(other.x0);
+        self.y0 = self.y0.min(other.y0);
+        self.x1 = self.x1.max(other.x1);
+        self.y1 = self.y1.max(other.y1);
     }
-    mask
+}
+
+/// The 4-connected blobs of pixels inside `doc` for which `hit` holds, in the raster order of
+/// their first pixel. Rows are read once as runs of hits; runs touching a run of the row above
+/// are joined (union-find over runs), so the cost follows the number of runs, not pixels.
+fn blobs(rgb: &RgbImage, doc: Rect, hit: impl Fn(&[u8]) -> bool) -> Vec<Blob> {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut parent: Vec<usize> = Vec::new();
+    let mut stats: Vec<Blob> = Vec::new();
+    // Runs of the previous and the current row: (first x, one past the last x, label).
+    let mut above: Vec<(u32, u32, usize)> = Vec::new();
+    let mut here: Vec<(u32, u32, usize)> = Vec::new();
+    let w = rgb.width() as usize;
+    for (i, row) in super::metrics::rows(rgb.as_raw(), w, 3, doc).enumerate() {
+        let y = doc.y + i as u32;
+        here.clear();
+        let mut start = None;
+        for (k, p) in row.chunks_exact(3).chain([[0u8; 3].as_slice()]).enumerate() {
+            let x = doc.x + k as u32;
+            match (start, k < doc.width as usize && hit(p)) {
+                (None, true) => start = Some(x),
+                (Some(x0), false) => {
+                    let label = parent.len();
+                    parent.push(label);
+                    stats.push(Blob {
+                        n: u64::from(x - x0),
+                        x0,
+                        y0: y,
+                        x1: x - 1,
+                        y1: y,
+                    });
+                    here.push((x0, x, label));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        // Join each run with the runs above that share a column with it.
+        let mut j = 0;
+        for &(x0, x1, label) in &here {
+            while j < above.len() && above[j].1 <= x0 {
+                j += 1;
+            }
+            let mut k = j;
+            while k < above.len() && above[k].0 < x1 {
+                let (a, b) = (root(&mut parent, label), root(&mut parent, above[k].2));
+                if a != b {
+                    // The earlier label stays the root: it holds the blob's first pixel.
+                    let (keep, gone) = (a.min(b), a.max(b));
+                    parent[gone] = keep;
+                    let moved = stats[gone];
+                    stats[keep].absorb(moved);
+                }
+                k += 1;
+            }
+        }
+        std::mem::swap(&mut above, &mut here);
+    }
+    (0..parent.len())
+        .filter(|&i| parent[i] == i)
+        .map(|i| stats[i])
+        .collect()
 }
 
 /// Most of its box a spot may fill: an ellipse fills π/4 of it, a printed white box all of it.
@@ -56,75 +130,42 @@ pub fn spots(
     min_share: f64,
     min_fill: f64,
 ) -> Vec<GlareSpot> {
-    let w = rgb.width();
-    let mut mask = clipped_mask(rgb, doc);
     let mut out = Vec::new();
-    for y0 in doc.y..doc.bottom() {
-        for x0 in doc.x..doc.right() {
-            let i0 = (y0 * w + x0) as usize;
-            if mask[i0] != 1 {
-                continue;
-            }
-            mask[i0] = 2;
-            let mut stack = vec![(x0, y0)];
-            let (mut bx0, mut by0, mut bx1, mut by1, mut n) = (x0, y0, x0, y0, 0u64);
-            while let Some((x, y)) = stack.pop() {
-                n += 1;
-                bx0 = bx0.min(x);
-                by0 = by0.min(y);
-                bx1 = bx1.max(x);
-                by1 = by1.max(y);
-                let neighbours = [
-                    (x.wrapping_sub(1), y),
-                    (x + 1, y),
-                    (x, y.wrapping_sub(1)),
-                    (x, y + 1),
-                ];
-                for (nx, ny) in neighbours {
-                    if nx >= doc.right() || ny >= doc.bottom() || nx < doc.x || ny < doc.y {
-                        continue;
-                    }
-                    let j = (ny * w + nx) as usize;
-                    if mask[j] == 1 {
-                        mask[j] = 2;
-                        stack.push((nx, ny));
-                    }
-                }
-            }
-            let share = n as f64 / doc.area().max(1) as f64;
-            if share < min_share {
-                continue;
-            }
-            let bbox = Rect {
-                x: bx0,
-                y: by0,
-                width: bx1 - bx0 + 1,
-                height: by1 - by0 + 1,
-            };
-            // A blown-out region filling most of the document is overexposure, not a spot.
-            if share > 0.6 {
-                continue;
-            }
-            // A reflection fades out: just outside it the picture is still bright (a white
-            // area of the print ends sharply, dark just outside). It is a solid, roundish blob:
-            // a line or a band of white between lines of print is long and thin, a patch of
-            // white between print is ragged (fills little of its box), and a printed white
-            // box fills all of it.
-            let (long, short) = (bbox.width.max(bbox.height), bbox.width.min(bbox.height));
-            let fill = n as f64 / bbox.area().max(1) as f64;
-            if short * 3 < long || !(min_fill..=MAX_FILL).contains(&fill) {
-                continue;
-            }
-            if surroundings(gray, rgb, bbox, doc) < 160.0 {
-                continue;
-            }
-            out.push(GlareSpot {
-                bbox,
-                share,
-                position: bbox.position_in(&doc),
-                covers_print: print_around(gray, bbox, doc),
-            });
+    for blob in blobs(rgb, doc, is_clipped) {
+        let n = blob.n;
+        let share = n as f64 / doc.area().max(1) as f64;
+        if share < min_share {
+            continue;
         }
+        let bbox = Rect {
+            x: blob.x0,
+            y: blob.y0,
+            width: blob.x1 - blob.x0 + 1,
+            height: blob.y1 - blob.y0 + 1,
+        };
+        // A blown-out region filling most of the document is overexposure, not a spot.
+        if share > 0.6 {
+            continue;
+        }
+        // A reflection fades out: just outside it the picture is still bright (a white
+        // area of the print ends sharply, dark just outside). It is a solid, roundish blob:
+        // a line or a band of white between lines of print is long and thin, a patch of
+        // white between print is ragged (fills little of its box), and a printed white
+        // box fills all of it.
+        let (long, short) = (bbox.width.max(bbox.height), bbox.width.min(bbox.height));
+        let fill = n as f64 / bbox.area().max(1) as f64;
+        if short * 3 < long || !(min_fill..=MAX_FILL).contains(&fill) {
+            continue;
+        }
+        if surroundings(gray, rgb, bbox, doc) < 160.0 {
+            continue;
+        }
+        out.push(GlareSpot {
+            bbox,
+            share,
+            position: bbox.position_in(&doc),
+            covers_print: print_around(gray, bbox, doc),
+        });
     }
     out.sort_by(|a, b| b.share.total_cmp(&a.share));
     out
@@ -193,6 +234,82 @@ fn print_around(gray: &GrayImage, spot: Rect, doc: Rect) -> bool {
 mod tests {
     use super::*;
     use image::{DynamicImage, Rgb};
+
+    /// Blobs by flood fill, pixel by pixel: what `blobs` must find.
+    fn flood_blobs(rgb: &RgbImage, doc: Rect) -> Vec<Blob> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for y0 in doc.y..doc.bottom() {
+            for x0 in doc.x..doc.right() {
+                if !clipped(rgb, x0, y0) || !seen.insert((x0, y0)) {
+                    continue;
+                }
+                let mut blob = Blob {
+                    n: 0,
+                    x0,
+                    y0,
+                    x1: x0,
+                    y1: y0,
+                };
+                let mut stack = vec![(x0, y0)];
+                while let Some((x, y)) = stack.pop() {
+                    blob.absorb(Blob {
+                        n: 1,
+                        x0: x,
+                        y0: y,
+                        x1: x,
+                        y1: y,
+                    });
+                    let near = [
+                        (x.wrapping_sub(1), y),
+                        (x + 1, y),
+                        (x, y.wrapping_sub(1)),
+                        (x, y + 1),
+                    ];
+                    for (nx, ny) in near {
+                        let inside =
+                            nx >= doc.x && ny >= doc.y && nx < doc.right() && ny < doc.bottom();
+                        if inside && clipped(rgb, nx, ny) && seen.insert((nx, ny)) {
+                            stack.push((nx, ny));
+                        }
+                    }
+                }
+                out.push(blob);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blobs_are_the_flood_fills_components() {
+        // Random masks dense enough for U shapes, spirals of runs and blobs at the edges.
+        for seed in 0..20u64 {
+            let density = 30 + seed * 3;
+            let rgb = RgbImage::from_fn(61, 47, |x, y| {
+                let r = crate::imaging::testing::mix(seed * 10_007 + u64::from(y * 61 + x));
+                if r % 100 < density {
+                    Rgb([255, 255, 255])
+                } else {
+                    Rgb([90, 80, 70])
+                }
+            });
+            for doc in [
+                Rect::full(61, 47),
+                Rect {
+                    x: 3,
+                    y: 5,
+                    width: 50,
+                    height: 30,
+                },
+            ] {
+                assert_eq!(
+                    blobs(&rgb, doc, is_clipped),
+                    flood_blobs(&rgb, doc),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_reflection_on_print_is_a_spot_and_paper_is_not() {
