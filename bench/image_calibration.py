@@ -88,7 +88,8 @@ def screen_photo(img):
 
 def side_light(img, seed):
     """Light falling across the photo from one side, as from a window: brightness from 0.8 to
-    1.2 of the original, edge to edge, in a direction the seed picks."""
+    1.2 of the original from edge to edge along the light's direction (which the seed picks),
+    0.72 to 1.28 corner to corner when it falls diagonally."""
     h, w = img.shape[:2]
     angle = np.random.default_rng(seed + 1000).uniform(0, 2 * np.pi)
     yy, xx = np.mgrid[0:h, 0:w]

@@ -275,11 +275,12 @@ fn stages(file: &str, runs: usize, settings: &ImageSettings) {
     println!("{}", json!({"file": file, "ms_median": out}));
 }
 
-/// Decodes a JPEG at the DCT scale `decode::decode` requests for a working size of `size`.
+/// A JPEG decoded at full size by jpeg-decoder.
 fn jpeg_decoder_full(bytes: &[u8]) -> DynamicImage {
     jpeg_scaled(bytes, u32::MAX)
 }
 
+/// A JPEG decoded at full size by zune-jpeg, as RGB.
 fn zune_full(bytes: &[u8]) -> Vec<u8> {
     use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
     let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::RGB);
@@ -288,6 +289,7 @@ fn zune_full(bytes: &[u8]) -> Vec<u8> {
         .unwrap_or_else(|e| fail(&e.to_string()))
 }
 
+/// Decodes a JPEG at the DCT scale `decode::decode` requests for a working size of `size`.
 fn jpeg_scaled(bytes: &[u8], size: u32) -> DynamicImage {
     let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
     decoder.read_info().unwrap_or_else(|e| fail(&e.to_string()));

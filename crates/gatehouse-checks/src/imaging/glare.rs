@@ -70,26 +70,31 @@ fn blobs(rgb: &RgbImage, doc: Rect, hit: impl Fn(&[u8]) -> bool) -> Vec<Blob> {
     for (i, row) in super::metrics::rows(rgb.as_raw(), w, 3, doc).enumerate() {
         let y = doc.y + i as u32;
         here.clear();
+        let mut open_run = |x0: u32, x1: u32| {
+            let label = parent.len();
+            parent.push(label);
+            stats.push(Blob {
+                n: u64::from(x1 - x0),
+                x0,
+                y0: y,
+                x1: x1 - 1,
+                y1: y,
+            });
+            here.push((x0, x1, label));
+        };
         let mut start = None;
-        for (k, p) in row.chunks_exact(3).chain([[0u8; 3].as_slice()]).enumerate() {
-            let x = doc.x + k as u32;
-            match (start, k < doc.width as usize && hit(p)) {
-                (None, true) => start = Some(x),
+        for (k, p) in row.chunks_exact(3).enumerate() {
+            match (start, hit(p)) {
+                (None, true) => start = Some(doc.x + k as u32),
                 (Some(x0), false) => {
-                    let label = parent.len();
-                    parent.push(label);
-                    stats.push(Blob {
-                        n: u64::from(x - x0),
-                        x0,
-                        y0: y,
-                        x1: x - 1,
-                        y1: y,
-                    });
-                    here.push((x0, x, label));
+                    open_run(x0, doc.x + k as u32);
                     start = None;
                 }
                 _ => {}
             }
+        }
+        if let Some(x0) = start {
+            open_run(x0, doc.right());
         }
         // Join each run with the runs above that share a column with it.
         let mut j = 0;

@@ -306,10 +306,10 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     });
     for ((side, touching), share) in touches.into_iter().zip(shares) {
         let crossed = touching && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
+        let along = strip(w, h, side, depth, bbox);
         let hidden = touching
-            && background.is_some_and(|bg| {
-                colours::share_alike(rgb, strip(w, h, side, depth, bbox), bg) < 0.1
-            });
+            && along.area() > 0
+            && background.is_some_and(|bg| colours::share_alike(rgb, along, bg) < 0.1);
         if crossed || hidden || (background_seen && share > 0.5) {
             cut_sides.push(side);
         }

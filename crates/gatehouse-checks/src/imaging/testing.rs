@@ -94,8 +94,7 @@ pub fn unlit_card_photo(seed: u64, w: u32, h: u32) -> RgbImage {
     card
 }
 
-/// `card_photo` as a JPEG carrying `seed` in a comment, so equal pictures still differ in bytes
-/// only when their seeds differ.
+/// `card_photo` as a JPEG: the same seed gives the same bytes.
 pub fn card_jpeg(seed: u64, w: u32, h: u32) -> Vec<u8> {
     encode_jpeg(&card_photo(seed, w, h))
 }
