@@ -19,8 +19,8 @@ is the steadier figure. jpeg-decoder does its IDCT on a worker thread of its own
 time counts and the wall time may not.
 
 Peak memory: one process per file and tool. Each reads VmHWM (peak resident set) from
-/proc/self/status once it is ready (Gatehouse: at start; OpenCV: after importing cv2 and numpy
-and running the pipeline once on a 16x16 picture), then reads the file, analyses it once, and
+/proc/self/status once it is ready (both after running their pipeline once on a 16x16 black
+PNG, so lazy initialisation is not counted; OpenCV also after importing cv2 and numpy), then reads the file, analyses it once, and
 reads VmHWM again. The figure is the difference: what reading and analysing the file added at
 its peak, the file's bytes included. tracemalloc cannot be used: it does not see cv2's buffers.
 

@@ -14,7 +14,8 @@
 //!
 //! `--memory FILE`: one analysis in a fresh process, then one JSON line with the peak resident
 //! memory it added. `baseline_kb` is the process's VmHWM (peak resident set) read from
-//! /proc/self/status before the file is read; `peak_kb` is VmHWM after the analysis;
+//! /proc/self/status before the file is read, after a warm-up analysis of a 16x16 black PNG
+//! (the OpenCV side of bench/images.py warms up the same way); `peak_kb` is VmHWM after the analysis;
 //! `delta_kb = peak_kb - baseline_kb` is what reading the file and analysing it added at their
 //! peak, the file's own bytes (`file_bytes`) included. Run it once per file, so that no earlier
 //! file's peak hides this one's.
@@ -161,6 +162,14 @@ fn status_kb(field: &str) -> u64 {
 }
 
 fn memory(file: &str, settings: &ImageSettings) {
+    // Warm up on a 16x16 black PNG before the baseline, as bench/images.py does for OpenCV, so
+    // that neither side counts its lazy initialisation (code and tables touched the first
+    // time) as the picture's memory.
+    let mut tiny = std::io::Cursor::new(Vec::new());
+    RgbImage::new(16, 16)
+        .write_to(&mut tiny, image::ImageFormat::Png)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    std::hint::black_box(imaging::analyse(tiny.get_ref(), settings).ok());
     let baseline_hwm = status_kb("VmHWM");
     let baseline_rss = status_kb("VmRSS");
     let bytes = read(file);

@@ -69,15 +69,27 @@ pub fn judge(
     };
     let mut out = Vec::new();
     if reading.text_chars == 0 {
-        let def = if reading.images == 0 {
-            PROOF_OF_ADDRESS_NO_TEXT
-        } else {
-            PROOF_OF_ADDRESS_NOT_READ
-        };
-        out.push(
-            def.finding()
-                .with_evidence(json!({"pages": reading.pages, "images": reading.images})),
-        );
+        if reading.images == 0 {
+            out.push(
+                PROOF_OF_ADDRESS_NO_TEXT
+                    .finding()
+                    .with_evidence(json!({"pages": reading.pages, "images": 0})),
+            );
+            return (Some(reading), out);
+        }
+        // A scan: a person reads it, unless the picture itself must be taken again.
+        let scan = reading
+            .scan
+            .as_deref()
+            .map(|jpeg| judge_scan(jpeg, settings));
+        if let Some((_, retakes)) = scan.as_ref().filter(|(_, retakes)| !retakes.is_empty()) {
+            return (Some(reading), retakes.clone());
+        }
+        let mut evidence = json!({"pages": reading.pages, "images": reading.images});
+        if let Some((Some(size), _)) = scan {
+            evidence["scan"] = size;
+        }
+        out.push(PROOF_OF_ADDRESS_NOT_READ.finding().with_evidence(evidence));
         return (Some(reading), out);
     }
     if let Some(applicant) = applicant {
@@ -99,6 +111,35 @@ pub fn judge(
         }
     }
     (Some(reading), out)
+}
+
+/// What the photo checks say of a scanned page that must be fixed by scanning it again (too
+/// small, blurred, dark, washed out, a reflection), and the scan's size when it decodes. The
+/// document-location codes are left out: a scan is the page, edge to edge. A scan that does
+/// not decode is left to the person who reads the statement.
+fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> (Option<serde_json::Value>, Vec<Finding>) {
+    use crate::imaging::{self, ImageReport, Kind};
+    const RETAKE: [&str; 5] = [
+        "IMAGE_TOO_SMALL",
+        "IMAGE_BLURRY",
+        "IMAGE_TOO_DARK",
+        "IMAGE_OVEREXPOSED",
+        "IMAGE_GLARE",
+    ];
+    let Ok(analysis) = imaging::analyse(jpeg, settings) else {
+        return (None, Vec::new());
+    };
+    let size = json!({"width": analysis.width, "height": analysis.height});
+    let report = ImageReport {
+        kind: Kind::ProofOfAddress,
+        analysis: Ok(analysis),
+        duplicates: Vec::new(),
+    };
+    let retakes = imaging::findings(&report, settings)
+        .into_iter()
+        .filter(|f| RETAKE.contains(&f.code.as_str()))
+        .collect();
+    (Some(size), retakes)
 }
 
 /// Whether the statement names the applicant: every word of the surname and the first given
@@ -328,6 +369,54 @@ mod tests {
         let (_, f) = judge(&testing::blank(), Some(&JANE), today, &s);
         assert_eq!(codes(&f), ["PROOF_OF_ADDRESS_NO_TEXT"]);
         let (_, f) = judge(&testing::scanned(), Some(&JANE), today, &s);
+        assert_eq!(codes(&f), ["PROOF_OF_ADDRESS_NOT_READ"]);
+        assert!(evidence(&f[0]).get("scan").is_none());
+    }
+
+    #[test]
+    fn a_scanned_page_is_judged_as_a_photo_before_a_person_reads_it() {
+        use crate::imaging::testing::{card_photo, encode_jpeg};
+        let today = day(2026, 11, 27);
+        let s = ImageSettings::default();
+        let page = card_photo(3, 900, 1200);
+        // A sharp scan: a person reads it, and sees its size.
+        let (reading, f) = judge(
+            &testing::scanned_jpeg(&encode_jpeg(&page), 900, 1200),
+            Some(&JANE),
+            today,
+            &s,
+        );
+        assert_eq!(codes(&f), ["PROOF_OF_ADDRESS_NOT_READ"]);
+        assert_eq!(
+            evidence(&f[0])["scan"],
+            json!({"width": 900, "height": 1200})
+        );
+        assert!(reading.unwrap().scan.is_some());
+        // A blurred or dark one is scanned again, with the photo checks' reasons.
+        let blurred = encode_jpeg(&image::imageops::blur(&page, 5.0));
+        let (_, f) = judge(
+            &testing::scanned_jpeg(&blurred, 900, 1200),
+            Some(&JANE),
+            today,
+            &s,
+        );
+        assert_eq!(codes(&f), ["IMAGE_BLURRY"]);
+        let mut dark = page.clone();
+        dark.pixels_mut().for_each(|p| p.0 = p.0.map(|c| c / 5));
+        let (_, f) = judge(
+            &testing::scanned_jpeg(&encode_jpeg(&dark), 900, 1200),
+            Some(&JANE),
+            today,
+            &s,
+        );
+        assert!(codes(&f).contains(&"IMAGE_TOO_DARK"), "{f:?}");
+        // A picture that is not a JPEG after all is left to the person.
+        let (_, f) = judge(
+            &testing::scanned_jpeg(b"not a jpeg", 900, 1200),
+            Some(&JANE),
+            today,
+            &s,
+        );
         assert_eq!(codes(&f), ["PROOF_OF_ADDRESS_NOT_READ"]);
     }
 

@@ -184,20 +184,23 @@ impl Document {
     /// The stream's decoded bytes: no filter, or FlateDecode, within the limits. Other filters
     /// (images' DCT, LZW, ...) are not decoded here.
     pub fn decode(&self, stream: &Stream) -> Result<Vec<u8>, PdfError> {
-        let filters: Vec<&[u8]> = match stream.dict.get("Filter") {
-            None => Vec::new(),
-            Some(Obj::Name(n)) => vec![n.as_slice()],
-            Some(Obj::Array(items)) => items
-                .iter()
-                .filter_map(|f| match f {
-                    Obj::Name(n) => Some(n.as_slice()),
-                    _ => None,
-                })
-                .collect(),
-            Some(_) => return Err(PdfError::Corrupt("bad stream filter".into())),
-        };
+        let filters = filters(stream)?;
+        self.inflate_all(stream, &filters)
+    }
+
+    /// A picture stored as a JPEG (`DCTDecode` data is a JPEG file): its bytes, after undoing
+    /// any FlateDecode before it; `None` for a stream whose last filter is not `DCTDecode`.
+    pub fn decode_to_dct(&self, stream: &Stream) -> Result<Option<Vec<u8>>, PdfError> {
+        let mut filters = filters(stream)?;
+        match filters.pop() {
+            Some(b"DCTDecode" | b"DCT") => self.inflate_all(stream, &filters).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn inflate_all(&self, stream: &Stream, filters: &[&[u8]]) -> Result<Vec<u8>, PdfError> {
         let mut data = stream.raw.clone();
-        for filter in filters {
+        for &filter in filters {
             if filter != b"FlateDecode" && filter != b"Fl" {
                 return Err(PdfError::Unsupported);
             }
@@ -230,6 +233,22 @@ impl Document {
         self.inflated.set(self.inflated.get() + out.len());
         Ok(out)
     }
+}
+
+/// The names of a stream's filters, in the order they are undone.
+fn filters(stream: &Stream) -> Result<Vec<&[u8]>, PdfError> {
+    Ok(match stream.dict.get("Filter") {
+        None => Vec::new(),
+        Some(Obj::Name(n)) => vec![n.as_slice()],
+        Some(Obj::Array(items)) => items
+            .iter()
+            .filter_map(|f| match f {
+                Obj::Name(n) => Some(n.as_slice()),
+                _ => None,
+            })
+            .collect(),
+        Some(_) => return Err(PdfError::Corrupt("bad stream filter".into())),
+    })
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {

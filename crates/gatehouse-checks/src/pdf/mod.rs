@@ -87,6 +87,10 @@ pub struct PdfReading {
     pub text_chars: usize,
     /// Pictures on the first page (a scanned statement is one picture).
     pub images: usize,
+    /// The largest JPEG picture on the first page (a scan's page, as the scanner or the
+    /// phone's scanning app stored it), as the JPEG file's bytes: it is judged like a photo.
+    #[serde(skip)]
+    pub scan: Option<Vec<u8>>,
 }
 
 /// Longest text kept from the first page, in bytes.
@@ -129,6 +133,7 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
         .ok_or_else(|| PdfError::Corrupt("the first page is missing".into()))?;
     let fonts = fonts(&doc, resources);
     let images = images(&doc, resources);
+    let scan = largest_jpeg(&doc, resources);
     let mut text = String::new();
     let contents: Vec<&Obj> = match page.get("Contents") {
         Some(Obj::Array(items)) => items.iter().collect(),
@@ -155,6 +160,7 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
         text_chars: text.chars().filter(|c| !c.is_whitespace()).count(),
         text,
         images,
+        scan,
     })
 }
 
@@ -191,6 +197,32 @@ fn fonts(doc: &Document, resources: Option<&Dict>) -> HashMap<Vec<u8>, text::Fon
         .take(256)
         .filter_map(|(name, font)| Some((name.clone(), text::Font::load(doc, doc.dict(font)?))))
         .collect()
+}
+
+/// Most pictures of a page looked at for a scan.
+const MAX_PAGE_IMAGES: usize = 64;
+
+/// The raw bytes of the largest picture (by width × height) stored as a JPEG (`DCTDecode`,
+/// alone or after `FlateDecode`) among the page's XObjects.
+fn largest_jpeg(doc: &Document, resources: Option<&Dict>) -> Option<Vec<u8>> {
+    let objects = resources
+        .and_then(|r| r.get("XObject"))
+        .and_then(|x| doc.dict(x))?;
+    objects
+        .0
+        .iter()
+        .take(MAX_PAGE_IMAGES)
+        .filter_map(|(_, o)| {
+            let stream = doc.stream(o)?;
+            if stream.dict.name("Subtype") != Some(b"Image") {
+                return None;
+            }
+            let size = |key| doc.resolve(stream.dict.get(key)?).as_num();
+            let area = size("Width")? * size("Height")?;
+            Some((area, doc.decode_to_dct(stream).ok()??))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, jpeg)| jpeg)
 }
 
 fn images(doc: &Document, resources: Option<&Dict>) -> usize {

@@ -1,5 +1,5 @@
 //! Small PDFs written by hand for tests (this crate's and the server's): a statement with
-//! text, an image-only scan, an empty page, an encrypted file and a decompression bomb.
+//! text, image-only scans, an empty page, an encrypted file and a decompression bomb.
 
 use std::io::Write;
 
@@ -89,6 +89,25 @@ pub fn scanned() -> Vec<u8> {
             b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>".to_vec(),
             stream("", b"q 500 0 0 700 40 60 cm /Im1 Do Q"),
             stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", &[0, 255, 255, 0]),
+        ],
+        "",
+    )
+}
+
+/// A page that only draws `jpeg`, stored as a `width` × `height` DCTDecode picture (a scan as
+/// scanners and scanning apps store it), beside a small thumbnail picture.
+pub fn scanned_jpeg(jpeg: &[u8], width: u32, height: u32) -> Vec<u8> {
+    build(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Th 5 0 R /Im1 6 0 R >> >> >>".to_vec(),
+            stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
+            stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", b"tiny"),
+            stream(
+                &format!("/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter [/FlateDecode /DCTDecode]"),
+                &deflate(jpeg),
+            ),
         ],
         "",
     )

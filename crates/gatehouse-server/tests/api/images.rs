@@ -237,6 +237,12 @@ async fn a_pdf_statement_is_read(backend: Backend) {
         "{}",
         r.body
     );
+    // A blurred scan is sent back to be scanned again, before anyone reads it.
+    let page = image::imageops::blur(&card_photo(5, 900, 1200), 5.0);
+    let scan = testing::scanned_jpeg(&encode(page), 900, 1200);
+    let r = precheck(&app, &token, "proof_of_address", scan).await;
+    assert_eq!(reason_codes(&r.body), ["IMAGE_BLURRY"], "{}", r.body);
+    assert_eq!(r.body["reasons"][0]["retry"], true);
 
     // Submitted: the statement must name the applicant (Wei Li).
     let id = app
