@@ -27,6 +27,8 @@ EXPECT = {
     "on_table": set(),
     "uneven_light": set(),
     "on_table_uneven": set(),
+    "on_table_tilted": set(),
+    "upside_down": set(),
     "blur": {"IMAGE_BLURRY"},
     "dark": {"IMAGE_TOO_DARK"},
     "overexposed": {"IMAGE_OVEREXPOSED"},
@@ -86,6 +88,18 @@ def screen_photo(img):
     return np.clip(photo, 0, 255).astype(np.uint8)
 
 
+def tilted(photo, degrees, seed):
+    """The desk photo turned by `degrees` about its centre, the corners it uncovers filled with
+    the same desk (the document stays inside the frame)."""
+    h, w = photo.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    desk = table(h, w, seed + 500)
+    turned = cv2.warpAffine(photo, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                            borderValue=(0, 0, 0))
+    mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), rot, (w, h), borderValue=0)
+    return np.where(mask[..., None] > 0, turned, desk)
+
+
 def side_light(img, seed):
     """Light falling across the photo from one side, as from a window: brightness from 0.8 to
     1.2 of the original from edge to edge along the light's direction (which the seed picks),
@@ -118,6 +132,8 @@ def variants(img, seed):
     out["on_table_cut"] = place(img, fw, fh, fw * 0.7 / w, fw * 0.68, fh * 0.62, seed)
     out["on_table_small"] = place(img, fw, fh, fw * 0.25 / w, fw / 2, fh / 2, seed)
     out["blank_table"] = table(fh, fw, seed)
+    out["upside_down"] = cv2.rotate(img, cv2.ROTATE_180)
+    out["on_table_tilted"] = tilted(out["on_table"], 12 if seed % 2 else -12, seed)
     out["uneven_light"] = side_light(img, seed)
     out["on_table_uneven"] = side_light(out["on_table"], seed)
     out["on_table_cut_uneven"] = side_light(out["on_table_cut"], seed)

@@ -268,19 +268,30 @@ pub async fn submit(
     let (images, files) = super::images::reports(state, account_id, files).await?;
     let (photo_reads, files) = read_photos(&current.data, files).await?;
     let liveness = super::liveness::for_submission(state, &current, now).await?;
-    let findings = state.pipeline().run(&CheckInput {
-        data: &current.data,
-        files: &files,
-        now,
-        settings: state.check_settings(),
-        client: &client,
-        links: &link_facts,
-        sanctions_hits: &sanctions_hits,
-        images: &images,
-        photo_reads: &photo_reads,
-        liveness: liveness.as_ref(),
-    });
-    drop(files);
+    let has_liveness = liveness.is_some();
+    // The checks read statements (PDF parsing, a scanned page decoded) and compare names:
+    // CPU work that must not hold up the server's async threads.
+    let (findings, images, photo_reads) = {
+        let state = state.clone();
+        let data = current.data.clone();
+        tokio::task::spawn_blocking(move || {
+            let findings = state.pipeline().run(&CheckInput {
+                data: &data,
+                files: &files,
+                now,
+                settings: state.check_settings(),
+                client: &client,
+                links: &link_facts,
+                sanctions_hits: &sanctions_hits,
+                images: &images,
+                photo_reads: &photo_reads,
+                liveness: liveness.as_ref(),
+            });
+            (findings, images, photo_reads)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    };
     let file_ids = current.files.iter().map(|(s, f)| (*s, f.id)).collect();
     super::images::record(state, account_id, current.id, &file_ids, &images).await?;
     drop(images);
@@ -289,7 +300,7 @@ pub async fn submit(
     let decision = super::liveness::hold_if_required(
         state,
         decide(findings, number, max_attempts),
-        liveness.is_some(),
+        has_liveness,
         now,
     );
     let attempt = Attempt {
