@@ -38,6 +38,7 @@ EXPECT = {
     "cropped_corner": {"DOCUMENT_CUT_OFF"},
     "on_table_cut": {"DOCUMENT_CUT_OFF"},
     "on_table_cut_uneven": {"DOCUMENT_CUT_OFF"},
+    "finger_on_corner": {"DOCUMENT_CUT_OFF"},
     "on_table_small": {"DOCUMENT_TOO_SMALL"},
     "blank_table": {"DOCUMENT_NOT_FOUND"},
     "screen_moire": {"PHOTO_OF_SCREEN"},
@@ -88,6 +89,37 @@ def screen_photo(img):
     return np.clip(photo, 0, 255).astype(np.uint8)
 
 
+def finger(photo, corner_xy, seed):
+    """A finger over the document's corner at `corner_xy`, reaching in from the frame's
+    nearest bottom corner: a skin-toned capsule, shaded across, with a paler nail at its tip."""
+    h, w = photo.shape[:2]
+    rng = np.random.default_rng(seed + 900)
+    cx, cy = corner_xy
+    width = max(8, int(min(h, w) * 0.09))
+    # From outside the frame (below it, towards the nearer side) to just past the corner.
+    side = -1 if cx < w / 2 else 1
+    start = (cx + side * width * 3, h + width)
+    # Through the corner, reaching a little past it onto the document.
+    ux, uy = cx - start[0], cy - start[1]
+    norm = np.hypot(ux, uy)
+    tip = (cx + ux / norm * width * 1.3, cy + uy / norm * width * 1.3)
+    tone = np.array([120, 150, 205], np.float32) * rng.uniform(0.8, 1.1)  # BGR skin
+    out = photo.astype(np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    ax, ay = start
+    bx, by = tip
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((xx - ax) * dx + (yy - ay) * dy) / (dx * dx + dy * dy), 0, 1)
+    dist = np.hypot(xx - (ax + t * dx), yy - (ay + t * dy))
+    inside = dist < width / 2
+    shade = 1.0 - 0.35 * (dist / (width / 2)) ** 2
+    skin = tone[None, None, :] * shade[..., None]
+    nail = (t > 0.85) & (dist < width * 0.3)
+    skin[nail] = skin[nail] * 0.6 + 255 * 0.4
+    out[inside] = skin[inside]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def tilted(photo, degrees, seed):
     """The desk photo turned by `degrees` about its centre, the corners it uncovers filled with
     the same desk (the document stays inside the frame)."""
@@ -133,6 +165,9 @@ def variants(img, seed):
     out["on_table_small"] = place(img, fw, fh, fw * 0.25 / w, fw / 2, fh / 2, seed)
     out["blank_table"] = table(fh, fw, seed)
     out["upside_down"] = cv2.rotate(img, cv2.ROTATE_180)
+    doc_w, doc_h = int(w * fw * 0.7 / w), int(h * fw * 0.7 / w)
+    corner = (fw / 2 - doc_w / 2, fh / 2 + doc_h / 2) if seed % 2 else (fw / 2 + doc_w / 2, fh / 2 + doc_h / 2)
+    out["finger_on_corner"] = finger(out["on_table"], corner, seed)
     out["on_table_tilted"] = tilted(out["on_table"], 12 if seed % 2 else -12, seed)
     out["uneven_light"] = side_light(img, seed)
     out["on_table_uneven"] = side_light(out["on_table"], seed)

@@ -47,6 +47,8 @@ pub struct Location {
     pub cut_sides: Vec<&'static str>,
     /// Corners outside the frame (two adjacent sides cut).
     pub cut_corners: Vec<&'static str>,
+    /// Corners inside the frame but covered by something reaching in from its edge (a finger).
+    pub covered_corners: Vec<&'static str>,
 }
 
 struct Grid {
@@ -269,6 +271,7 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
             structure,
             cut_sides: Vec::new(),
             cut_corners: Vec::new(),
+            covered_corners: Vec::new(),
         };
     };
     let s = grid.size;
@@ -325,12 +328,17 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     .filter(|(_, a, b)| cut(a) && cut(b))
     .map(|(name, _, _)| name)
     .collect();
+    let covered_corners = match (paper, background) {
+        (Some(paper), Some(bg)) => super::cover::covered_corners(rgb, bbox, paper, bg, &cut_sides),
+        _ => Vec::new(),
+    };
     Location {
         bbox,
         coverage: bbox.area() as f64 / frame.area().max(1) as f64,
         structure,
         cut_sides,
         cut_corners,
+        covered_corners,
     }
 }
 

@@ -7,6 +7,7 @@
 //! [`crate::CheckInput::images`], so a picture is decoded once however many checks read it.
 
 pub mod colours;
+pub mod cover;
 pub mod decode;
 pub mod format;
 pub mod glare;
@@ -333,12 +334,13 @@ fn document_findings(
         return;
     }
     let region = doc.bbox.unscaled(analysis.scale);
-    if !doc.cut_sides.is_empty() {
-        let corner = doc.cut_corners.first().copied();
+    if !doc.cut_sides.is_empty() || !doc.covered_corners.is_empty() {
+        let corner = doc.cut_corners.first().or(doc.covered_corners.first());
+        let place = corner.copied().unwrap_or_else(|| doc.cut_sides[0]);
         push(
             DOCUMENT_CUT_OFF,
-            json!({"where": corner.unwrap_or(doc.cut_sides[0]), "sides": doc.cut_sides,
-                   "corners": doc.cut_corners, "region": region}),
+            json!({"where": place, "sides": doc.cut_sides, "corners": doc.cut_corners,
+                   "covered": doc.covered_corners, "region": region}),
         );
     } else if doc.coverage < settings.min_document_coverage {
         push(

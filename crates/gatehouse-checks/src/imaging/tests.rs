@@ -234,6 +234,67 @@ fn the_frame_cutting_a_card_is_named_whichever_side_the_light_falls_from() {
     }
 }
 
+/// A finger (a shaded, skin-toned capsule `width` wide) from `from` to `to`.
+fn draw_finger(img: &mut RgbImage, from: (f64, f64), to: (f64, f64), width: f64) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        let (px, py) = (f64::from(x) - from.0, f64::from(y) - from.1);
+        let t = ((px * dx + py * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+        let d = (px - t * dx).hypot(py - t * dy) / (width / 2.0);
+        if d < 1.0 {
+            let k = 1.0 - 0.3 * d * d;
+            *p = Rgb([205.0 * k, 150.0 * k, 122.0 * k].map(|c| c as u8));
+        }
+    }
+}
+
+#[test]
+fn a_finger_over_a_corner_is_named() {
+    let (w, h) = (900u32, 600u32);
+    let mut photo = super::testing::unlit_card_photo(11, w, h);
+    let corner = (f64::from(w / 10), f64::from(h - h / 8));
+    // From below the frame, over the card's bottom-left corner, onto the card.
+    draw_finger(
+        &mut photo,
+        (-20.0, f64::from(h) + 30.0),
+        (corner.0 + 30.0, corner.1 - 30.0),
+        56.0,
+    );
+    let bytes = encode(&photo, ImageFormat::Jpeg);
+    let doc = analyse(&bytes, &ImageSettings::default())
+        .unwrap()
+        .metrics
+        .document;
+    assert_eq!(doc.covered_corners, ["bottom_left"], "{doc:?}");
+    assert!(doc.cut_sides.is_empty(), "{doc:?}");
+    let settings = ImageSettings::default();
+    let report = ImageReport {
+        kind: Kind::Document,
+        analysis: analyse(&bytes, &settings),
+        duplicates: Vec::new(),
+    };
+    let cut = findings(&report, &settings)
+        .into_iter()
+        .find(|f| f.code == "DOCUMENT_CUT_OFF")
+        .expect("DOCUMENT_CUT_OFF");
+    let evidence = cut.evidence.unwrap();
+    assert_eq!(evidence["where"], "bottom_left");
+    assert_eq!(evidence["covered"], serde_json::json!(["bottom_left"]));
+    // The same finger lying on the desk beside the card covers nothing.
+    let mut beside = super::testing::unlit_card_photo(11, w, h);
+    draw_finger(
+        &mut beside,
+        (-20.0, f64::from(h) + 30.0),
+        (corner.0 - 40.0, corner.1 + 30.0),
+        56.0,
+    );
+    let doc = analyse(&encode(&beside, ImageFormat::Jpeg), &settings)
+        .unwrap()
+        .metrics
+        .document;
+    assert!(doc.covered_corners.is_empty(), "{doc:?}");
+}
+
 #[test]
 fn two_applicants_photos_of_one_card_design_are_different_pictures() {
     // Generated documents stand for different people's photos in the API tests, whose
