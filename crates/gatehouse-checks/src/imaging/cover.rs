@@ -27,17 +27,45 @@ pub fn covered_corners(
     background: [i32; 3],
     cut_sides: &[&str],
 ) -> Vec<&'static str> {
-    let w = rgb.width();
+    let (w, h) = rgb.dimensions();
     let foreign = |p: &[u8]| {
         let level = (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3;
         level >= MIN_LEVEL && !colours::alike(p, paper) && !colours::alike(p, background)
     };
+    // Nothing reaches in unless something foreign crosses the frame's edge: a run along one
+    // side at least as wide as the erosion below keeps, and at most a third of that side (a
+    // finger, not the dark fall-off of light along a whole edge). Most photos end here, after
+    // one pass round the border.
+    let r = erosion_radius(w, h);
+    let sides: [Vec<(u32, u32)>; 4] = [
+        (0..w).map(|x| (x, 0)).collect(),
+        (0..w).map(|x| (x, h - 1)).collect(),
+        (0..h).map(|y| (0, y)).collect(),
+        (0..h).map(|y| (w - 1, y)).collect(),
+    ];
+    let finger_wide = |side: &Vec<(u32, u32)>| {
+        let max = side.len() / 3;
+        let mut run = 0usize;
+        let mut found = false;
+        for &(x, y) in side.iter().chain([&(u32::MAX, u32::MAX)]) {
+            if x != u32::MAX && foreign(&rgb.get_pixel(x, y).0) {
+                run += 1;
+                continue;
+            }
+            found |= run > 2 * r && run <= max;
+            run = 0;
+        }
+        found
+    };
+    if !sides.iter().any(finger_wide) {
+        return Vec::new();
+    }
     // The corners are the paper's: the block of dense cells may have taken in the finger's
     // outline too.
     let Some(doc) = paper_box(rgb, doc, paper) else {
         return Vec::new();
     };
-    let reached = entering(rgb, foreign);
+    let (reached, half_w) = entering(rgb, foreign);
     let (pw, ph) = ((doc.width / 6).max(1), (doc.height / 4).max(1));
     let corners = [
         ("top_left", "top", "left", doc.x, doc.y),
@@ -55,15 +83,18 @@ pub fn covered_corners(
         .into_iter()
         .filter(|(_, a, b, _, _)| !cut_sides.contains(a) && !cut_sides.contains(b))
         .filter(|&(_, _, _, x, y)| {
-            let mut n = 0u64;
-            for row in y..y + ph {
-                let start = (row * w + x) as usize;
-                n += reached[start..start + pw as usize]
-                    .iter()
-                    .map(|&r| u64::from(r))
-                    .sum::<u64>();
+            // The patch in the half-resolution map `entering` returns.
+            let (x0, x1) = (
+                (x / 2) as usize,
+                ((x + pw).div_ceil(2) as usize).min(half_w),
+            );
+            let (y0, y1) = ((y / 2) as usize, (y + ph).div_ceil(2) as usize);
+            let (mut n, mut total) = (0u64, 0u64);
+            for row in reached.chunks_exact(half_w).take(y1).skip(y0) {
+                n += row[x0..x1].iter().map(|&r| u64::from(r)).sum::<u64>();
+                total += (x1 - x0) as u64;
             }
-            n as f64 >= f64::from(pw * ph) * MIN_PATCH_SHARE
+            n as f64 >= total as f64 * MIN_PATCH_SHARE
         })
         .map(|(name, ..)| name)
         .collect()
@@ -100,19 +131,27 @@ fn paper_box(rgb: &RgbImage, area: Rect, paper: [i32; 3]) -> Option<Rect> {
     })
 }
 
-/// Per pixel of `rgb`: 1 where a 4-connected run of `hit` pixels joins it to the frame's edge,
-/// after thin runs are taken away (an erosion by `min(w, h) / 200` pixels, at least 2): the
+/// Per pixel of `rgb` at half resolution (every second pixel of every second row; fingers are
+/// large): 1 where a 4-connected run of `hit` pixels joins it to the frame's edge, after thin
+/// runs are taken away (an erosion by `erosion_radius` pixels of the full picture): the
 /// blended pixels along a document's outline are neither paper nor desk, and would otherwise
-/// carry a finger's reach all round the document.
-fn entering(rgb: &RgbImage, hit: impl Fn(&[u8]) -> bool) -> Vec<u8> {
-    let (w, h) = (rgb.width() as usize, rgb.height() as usize);
-    let mask: Vec<u8> = rgb
-        .as_raw()
-        .chunks_exact(3)
-        .map(|p| u8::from(hit(p)))
+/// carry a finger's reach all round the document. Returns the map and its width.
+fn entering(rgb: &RgbImage, hit: impl Fn(&[u8]) -> bool) -> (Vec<u8>, usize) {
+    let (w, h) = (
+        rgb.width().div_ceil(2) as usize,
+        rgb.height().div_ceil(2) as usize,
+    );
+    let raw = rgb.as_raw();
+    let stride = rgb.width() as usize * 3;
+    let mask: Vec<u8> = (0..h)
+        .flat_map(|y| {
+            let row = &raw[2 * y * stride..(2 * y + 1) * stride];
+            row.chunks_exact(3).step_by(2).map(|p| u8::from(hit(p)))
+        })
         .collect();
+    let radius = (erosion_radius(rgb.width(), rgb.height()) / 2).max(1);
     // 0: not hit; 1: hit, not (yet) reached; 2: reached from the edge.
-    let mut mask = erode(&mask, w, h, (w.min(h) / 200).max(2));
+    let mut mask = erode(&mask, w, h, radius);
     let mut stack: Vec<u32> = Vec::new();
     let edge = (0..w)
         .flat_map(|x| [x, (h - 1) * w + x])
@@ -146,32 +185,44 @@ fn entering(rgb: &RgbImage, hit: impl Fn(&[u8]) -> bool) -> Vec<u8> {
         }
     }
     mask.iter_mut().for_each(|m| *m = u8::from(*m == 2));
-    mask
+    (mask, w)
+}
+
+fn erosion_radius(w: u32, h: u32) -> usize {
+    (w.min(h) as usize / 200).max(2)
 }
 
 /// `mask` (0 or 1 per pixel) where every pixel within `r` along the row and along the column
 /// (a square of side 2r + 1) is 1.
 fn erode(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
-    // Along rows, then along columns: a pixel stays when its window holds no 0.
-    let pass = |src: &[u8], len: usize, lines: usize, at: &dyn Fn(usize, usize) -> usize| {
-        let mut out = vec![0u8; src.len()];
-        for line in 0..lines {
-            let mut zeros = 0usize;
-            // The window [i - r, i + r], clipped to the line; outside the frame counts as 1.
-            for i in 0..len + r {
-                if i < len && src[at(line, i)] == 0 {
-                    zeros += 1;
-                }
-                if i > 2 * r && src[at(line, i - 2 * r - 1)] == 0 {
-                    zeros -= 1;
-                }
-                if i >= r {
-                    out[at(line, i - r)] = u8::from(zeros == 0);
-                }
+    let rows = erode_lines(mask, w, h, r, |line, i| line * w + i);
+    erode_lines(&rows, h, w, r, |line, i| i * w + line)
+}
+
+/// One pass of `erode` over `lines` lines of `len` pixels, pixel `i` of line `line` at
+/// `at(line, i)`: a pixel stays 1 when its window [i − r, i + r], clipped to the line, holds
+/// no 0.
+fn erode_lines(
+    src: &[u8],
+    len: usize,
+    lines: usize,
+    r: usize,
+    at: impl Fn(usize, usize) -> usize,
+) -> Vec<u8> {
+    let mut out = vec![0u8; src.len()];
+    for line in 0..lines {
+        let mut zeros = 0usize;
+        for i in 0..len + r {
+            if i < len && src[at(line, i)] == 0 {
+                zeros += 1;
+            }
+            if i > 2 * r && src[at(line, i - 2 * r - 1)] == 0 {
+                zeros -= 1;
+            }
+            if i >= r {
+                out[at(line, i - r)] = u8::from(zeros == 0);
             }
         }
-        out
-    };
-    let rows = pass(mask, w, h, &|line, i| line * w + i);
-    pass(&rows, h, w, &|line, i| i * w + line)
+    }
+    out
 }
