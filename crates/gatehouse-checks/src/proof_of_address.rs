@@ -78,16 +78,15 @@ pub fn judge(
             return (Some(reading), out);
         }
         // A scan: a person reads it, unless the picture itself must be taken again.
-        let scan = reading
+        let mut evidence = json!({"pages": reading.pages, "images": reading.images});
+        match reading
             .scan
             .as_deref()
-            .map(|jpeg| judge_scan(jpeg, settings));
-        if let Some((_, retakes)) = scan.as_ref().filter(|(_, retakes)| !retakes.is_empty()) {
-            return (Some(reading), retakes.clone());
-        }
-        let mut evidence = json!({"pages": reading.pages, "images": reading.images});
-        if let Some((Some(size), _)) = scan {
-            evidence["scan"] = size;
+            .and_then(|jpeg| judge_scan(jpeg, settings))
+        {
+            Some((_, retakes)) if !retakes.is_empty() => return (Some(reading), retakes),
+            Some((size, _)) => evidence["scan"] = size,
+            None => {}
         }
         out.push(PROOF_OF_ADDRESS_NOT_READ.finding().with_evidence(evidence));
         return (Some(reading), out);
@@ -113,22 +112,20 @@ pub fn judge(
     (Some(reading), out)
 }
 
-/// What the photo checks say of a scanned page that must be fixed by scanning it again (too
-/// small, blurred, dark, washed out, a reflection), and the scan's size when it decodes. The
-/// document-location codes are left out: a scan is the page, edge to edge. A scan that does
-/// not decode is left to the person who reads the statement.
-fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> (Option<serde_json::Value>, Vec<Finding>) {
+/// The scan's size and what the photo checks say of it that must be fixed by scanning it
+/// again (too small, blurred, dark, washed out, a reflection); `None` when it does not decode,
+/// which leaves it to the person who reads the statement. The document-location codes are
+/// left out: a scan is the page, edge to edge.
+fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> Option<(serde_json::Value, Vec<Finding>)> {
     use crate::imaging::{self, ImageReport, Kind};
-    const RETAKE: [&str; 5] = [
-        "IMAGE_TOO_SMALL",
-        "IMAGE_BLURRY",
-        "IMAGE_TOO_DARK",
-        "IMAGE_OVEREXPOSED",
-        "IMAGE_GLARE",
+    const RETAKE: [ReasonDef; 5] = [
+        imaging::IMAGE_TOO_SMALL,
+        imaging::IMAGE_BLURRY,
+        imaging::IMAGE_TOO_DARK,
+        imaging::IMAGE_OVEREXPOSED,
+        imaging::IMAGE_GLARE,
     ];
-    let Ok(analysis) = imaging::analyse(jpeg, settings) else {
-        return (None, Vec::new());
-    };
+    let analysis = imaging::analyse(jpeg, settings).ok()?;
     let size = json!({"width": analysis.width, "height": analysis.height});
     let report = ImageReport {
         kind: Kind::ProofOfAddress,
@@ -137,9 +134,9 @@ fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> (Option<serde_json::Valu
     };
     let retakes = imaging::findings(&report, settings)
         .into_iter()
-        .filter(|f| RETAKE.contains(&f.code.as_str()))
+        .filter(|f| RETAKE.iter().any(|def| def.code == f.code))
         .collect();
-    (Some(size), retakes)
+    Some((size, retakes))
 }
 
 /// Whether the statement names the applicant: every word of the surname and the first given

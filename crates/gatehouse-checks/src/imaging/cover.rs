@@ -44,18 +44,8 @@ pub fn covered_corners(
         (0..h).map(|y| (w - 1, y)).collect(),
     ];
     let finger_wide = |side: &Vec<(u32, u32)>| {
-        let max = side.len() / 3;
-        let mut run = 0usize;
-        let mut found = false;
-        for &(x, y) in side.iter().chain([&(u32::MAX, u32::MAX)]) {
-            if x != u32::MAX && foreign(&rgb.get_pixel(x, y).0) {
-                run += 1;
-                continue;
-            }
-            found |= run > 2 * r && run <= max;
-            run = 0;
-        }
-        found
+        side.split(|&(x, y)| !foreign(&rgb.get_pixel(x, y).0))
+            .any(|run| run.len() > 2 * r && run.len() <= side.len() / 3)
     };
     if !sides.iter().any(finger_wide) {
         return Vec::new();

@@ -132,7 +132,7 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
     let (page, resources) = first_page(&doc, pages_root)
         .ok_or_else(|| PdfError::Corrupt("the first page is missing".into()))?;
     let fonts = fonts(&doc, resources);
-    let images = images(&doc, resources);
+    let images = pictures(&doc, resources).count();
     let scan = largest_jpeg(&doc, resources);
     let mut text = String::new();
     let contents: Vec<&Obj> = match page.get("Contents") {
@@ -202,41 +202,29 @@ fn fonts(doc: &Document, resources: Option<&Dict>) -> HashMap<Vec<u8>, text::Fon
 /// Most pictures of a page looked at for a scan.
 const MAX_PAGE_IMAGES: usize = 64;
 
-/// The raw bytes of the largest picture (by width × height) stored as a JPEG (`DCTDecode`,
-/// alone or after `FlateDecode`) among the page's XObjects.
-fn largest_jpeg(doc: &Document, resources: Option<&Dict>) -> Option<Vec<u8>> {
-    let objects = resources
+/// The page's XObjects that are pictures (`/Subtype /Image`).
+fn pictures<'a>(doc: &'a Document, resources: Option<&'a Dict>) -> impl Iterator<Item = &'a Obj> {
+    resources
         .and_then(|r| r.get("XObject"))
-        .and_then(|x| doc.dict(x))?;
-    objects
-        .0
-        .iter()
+        .and_then(|x| doc.dict(x))
+        .into_iter()
+        .flat_map(|objects| objects.0.iter().map(|(_, o)| o))
+        .filter(|o| doc.dict(o).and_then(|d| d.name("Subtype")) == Some(b"Image"))
+}
+
+/// The raw bytes of the largest picture (by width × height) stored as a JPEG (`DCTDecode`,
+/// alone or after `FlateDecode`) among the page's pictures.
+fn largest_jpeg(doc: &Document, resources: Option<&Dict>) -> Option<Vec<u8>> {
+    pictures(doc, resources)
         .take(MAX_PAGE_IMAGES)
-        .filter_map(|(_, o)| {
+        .filter_map(|o| {
             let stream = doc.stream(o)?;
-            if stream.dict.name("Subtype") != Some(b"Image") {
-                return None;
-            }
             let size = |key| doc.resolve(stream.dict.get(key)?).as_num();
             let area = size("Width")? * size("Height")?;
             Some((area, doc.decode_to_dct(stream).ok()??))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, jpeg)| jpeg)
-}
-
-fn images(doc: &Document, resources: Option<&Dict>) -> usize {
-    let Some(objects) = resources
-        .and_then(|r| r.get("XObject"))
-        .and_then(|x| doc.dict(x))
-    else {
-        return 0;
-    };
-    objects
-        .0
-        .iter()
-        .filter(|(_, o)| doc.dict(o).and_then(|d| d.name("Subtype")) == Some(b"Image"))
-        .count()
 }
 
 #[cfg(any(test, feature = "testing"))]
