@@ -113,11 +113,7 @@ pub fn passport_jpeg(seed: u64, lines: &[String; 2]) -> Vec<u8> {
         photo.put_pixel(x0 + x, y0 + y, image::Rgb([v, v, v.saturating_add(8)]));
     }
     crate::imaging::testing::photograph(&mut photo, seed);
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(photo)
-        .write_to(&mut out, image::ImageFormat::Jpeg)
-        .expect("encoding to memory cannot fail");
-    out.into_inner()
+    crate::imaging::testing::encode_jpeg(&photo)
 }
 
 #[cfg(test)]

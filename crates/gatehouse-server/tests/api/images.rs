@@ -1,22 +1,12 @@
 //! Image checks through the API: pre-checks and the reasons a submission gets for its photos.
 
-use std::io::Cursor;
-
-use gatehouse_checks::imaging::testing::card_photo;
+use gatehouse_checks::imaging::testing::{card_photo, encode_jpeg};
 use gatehouse_store::Backend;
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::both_backends;
 use crate::helpers::{jpeg, passport, reason_codes, selfie, spawn_app, spawn_with, TestApp};
-
-fn encode(img: image::RgbImage) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Jpeg)
-        .unwrap();
-    out.into_inner()
-}
 
 async fn precheck(app: &TestApp, token: &str, kind: &str, bytes: Vec<u8>) -> crate::helpers::Reply {
     app.request(
@@ -46,7 +36,7 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
             > 0.4
     );
 
-    let blurred = encode(image::imageops::blur(&card_photo(3, 640, 420), 4.0));
+    let blurred = encode_jpeg(&image::imageops::blur(&card_photo(3, 640, 420), 4.0));
     let r = precheck(&app, &token, "document", blurred).await;
     assert_eq!(r.body["ok"], false);
     assert!(
@@ -63,7 +53,7 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
 
     let mut dark = card_photo(4, 640, 420);
     dark.pixels_mut().for_each(|p| p.0 = p.0.map(|c| c / 6));
-    let r = precheck(&app, &token, "selfie", encode(dark)).await;
+    let r = precheck(&app, &token, "selfie", encode_jpeg(&dark)).await;
     assert!(
         reason_codes(&r.body).contains(&"IMAGE_TOO_DARK".to_owned()),
         "{}",
@@ -135,7 +125,7 @@ async fn submitted_photos_are_judged_and_reused_pictures_found(backend: Backend)
     let id = app
         .passport_application(&token, passport("2030-01-01"))
         .await;
-    let blurred = encode(image::imageops::blur(&card_photo(9, 640, 420), 4.0));
+    let blurred = encode_jpeg(&image::imageops::blur(&card_photo(9, 640, 420), 4.0));
     app.upload(&token, &id, "document_front", blurred).await;
     let d = app.submit(&token, &id, &[]).await;
     assert_eq!(d.body["status"], "rejected_retry", "{}", d.body);
@@ -239,7 +229,7 @@ async fn a_pdf_statement_is_read(backend: Backend) {
     );
     // A blurred scan is sent back to be scanned again, before anyone reads it.
     let page = image::imageops::blur(&card_photo(5, 900, 1200), 5.0);
-    let scan = testing::scanned_jpeg(&encode(page), 900, 1200);
+    let scan = testing::scanned_jpeg(&encode_jpeg(&page), 900, 1200);
     let r = precheck(&app, &token, "proof_of_address", scan).await;
     assert_eq!(reason_codes(&r.body), ["IMAGE_BLURRY"], "{}", r.body);
     assert_eq!(r.body["reasons"][0]["retry"], true);
