@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::imaging::{Format, ImageSettings};
 use crate::names::normalise;
-use crate::pdf::{self, PdfReading};
+use crate::pdf::{self, PdfReading, Scan};
 use crate::{Check, CheckInput};
 
 pub const PROOF_OF_ADDRESS_UNREADABLE: ReasonDef =
@@ -58,7 +58,7 @@ pub fn judge(
     today: NaiveDate,
     settings: &ImageSettings,
 ) -> (Option<PdfReading>, Vec<Finding>) {
-    let reading = match pdf::read_first_page(bytes, &settings.pdf) {
+    let mut reading = match pdf::read_first_page(bytes, &settings.pdf) {
         Ok(r) => r,
         Err(e) => {
             let finding = PROOF_OF_ADDRESS_UNREADABLE
@@ -79,10 +79,11 @@ pub fn judge(
         }
         // A scan: a person reads it, unless the picture itself must be taken again.
         let mut evidence = json!({"pages": reading.pages, "images": reading.images});
+        // The scan's pixels are needed only here: judging them consumes them.
         match reading
             .scan
-            .as_deref()
-            .and_then(|jpeg| judge_scan(jpeg, settings))
+            .take()
+            .and_then(|scan| judge_scan(scan, settings))
         {
             Some((_, retakes)) if !retakes.is_empty() => return (Some(reading), retakes),
             Some((size, _)) => evidence["scan"] = size,
@@ -116,7 +117,7 @@ pub fn judge(
 /// again (too small, blurred, dark, washed out, a reflection); `None` when it does not decode,
 /// which leaves it to the person who reads the statement. The document-location codes are
 /// left out: a scan is the page, edge to edge.
-fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> Option<(serde_json::Value, Vec<Finding>)> {
+fn judge_scan(scan: Scan, settings: &ImageSettings) -> Option<(serde_json::Value, Vec<Finding>)> {
     use crate::imaging::{self, ImageReport, Kind};
     const RETAKE: [ReasonDef; 5] = [
         imaging::IMAGE_TOO_SMALL,
@@ -125,7 +126,20 @@ fn judge_scan(jpeg: &[u8], settings: &ImageSettings) -> Option<(serde_json::Valu
         imaging::IMAGE_OVEREXPOSED,
         imaging::IMAGE_GLARE,
     ];
-    let analysis = imaging::analyse(jpeg, settings).ok()?;
+    let analysis = match scan {
+        Scan::Jpeg(jpeg) => imaging::analyse(&jpeg, settings).ok()?,
+        Scan::Pixels(p) => {
+            let channels = usize::from(p.channels);
+            let decoded = imaging::decode::from_pixels(
+                p.data,
+                (p.width, p.height),
+                channels,
+                &settings.limits,
+            )
+            .ok()?;
+            imaging::measure(decoded, settings)
+        }
+    };
     let size = json!({"width": analysis.width, "height": analysis.height});
     let report = ImageReport {
         kind: Kind::ProofOfAddress,
@@ -388,7 +402,7 @@ mod tests {
             evidence(&f[0])["scan"],
             json!({"width": 900, "height": 1200})
         );
-        assert!(reading.unwrap().scan.is_some());
+        assert_eq!(reading.unwrap().images, 2);
         // A blurred or dark one is scanned again, with the photo checks' reasons.
         let blurred = encode_jpeg(&image::imageops::blur(&page, 5.0));
         let (_, f) = judge(
@@ -406,6 +420,31 @@ mod tests {
             today,
             &s,
         );
+        assert!(codes(&f).contains(&"IMAGE_TOO_DARK"), "{f:?}");
+        // The same pages stored as raw pixels (Flate, PNG predictor), as "print to PDF" does.
+        let flate = |page: &image::RgbImage| {
+            let (w, h) = page.dimensions();
+            let dict = format!(
+                "/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 \
+                 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 3 /Columns {w} >>"
+            );
+            let data = testing::png_predicted(page.as_raw(), w as usize * 3, 3);
+            testing::scanned_picture(&dict, &data, true, &[])
+        };
+        let (_, f) = judge(&flate(&page), Some(&JANE), today, &s);
+        assert_eq!(codes(&f), ["PROOF_OF_ADDRESS_NOT_READ"]);
+        assert_eq!(
+            evidence(&f[0])["scan"],
+            json!({"width": 900, "height": 1200})
+        );
+        let (_, f) = judge(
+            &flate(&image::imageops::blur(&page, 5.0)),
+            Some(&JANE),
+            today,
+            &s,
+        );
+        assert_eq!(codes(&f), ["IMAGE_BLURRY"]);
+        let (_, f) = judge(&flate(&dark), Some(&JANE), today, &s);
         assert!(codes(&f).contains(&"IMAGE_TOO_DARK"), "{f:?}");
         // A picture that is not a JPEG after all is left to the person.
         let (_, f) = judge(

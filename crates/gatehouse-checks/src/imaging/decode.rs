@@ -132,6 +132,46 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, DecodeError> {
         Format::Heic => decode_heic(bytes, limits)?,
         Format::Pdf => return Err(DecodeError::NotAnImage),
     };
+    finish(format, pixels, (width, height), meta, limits)
+}
+
+/// Raw pixels (`channels` bytes each: 1 grey, 3 RGB; rows without padding), such as a scanned
+/// page stored in a PDF, checked against `limits` and reduced to the working size.
+pub fn from_pixels(
+    data: Vec<u8>,
+    (width, height): (u32, u32),
+    channels: usize,
+    limits: &Limits,
+) -> Result<Decoded, DecodeError> {
+    check_size(width, height, limits)?;
+    if !matches!(channels, 1 | 3) || data.len() != width as usize * height as usize * channels {
+        return Err(DecodeError::Corrupt(
+            "pixels do not match the picture's size".into(),
+        ));
+    }
+    let pixels = Pixels {
+        data,
+        width,
+        height,
+        channels,
+    };
+    finish(
+        Format::Pdf,
+        pixels,
+        (width, height),
+        Meta::default(),
+        limits,
+    )
+}
+
+/// Shrinks decoded pixels to the working size, turns them upright and computes the grey image.
+fn finish(
+    format: Format,
+    pixels: Pixels,
+    (width, height): (u32, u32),
+    meta: Meta,
+    limits: &Limits,
+) -> Result<Decoded, DecodeError> {
     let rgb = fit(pixels, limits.working_size).into_rgb()?;
     // HEIF containers carry their own rotation, which libheif has applied already.
     let orientation = if format == Format::Heic {

@@ -96,7 +96,12 @@ pub struct Analysis {
 
 /// Decodes and measures `bytes`. PDFs are refused here: see [`crate::imaging::analyse`].
 pub fn analyse(bytes: &[u8], settings: &ImageSettings) -> Result<Analysis, DecodeError> {
-    let decoded = decode::decode(bytes, &settings.limits)?;
+    Ok(measure(decode::decode(bytes, &settings.limits)?, settings))
+}
+
+/// Measures a picture that was decoded already (a scanned page taken from a PDF: see
+/// [`decode::from_pixels`]).
+pub fn measure(decoded: Decoded, settings: &ImageSettings) -> Analysis {
     let (w, h) = decoded.gray.dimensions();
     let document = locate::locate(
         &decoded.rgb,
@@ -126,7 +131,7 @@ pub fn analyse(bytes: &[u8], settings: &ImageSettings) -> Result<Analysis, Decod
         document,
         faces: None,
     };
-    Ok(Analysis {
+    Analysis {
         format: decoded.format,
         width: decoded.width,
         height: decoded.height,
@@ -134,7 +139,7 @@ pub fn analyse(bytes: &[u8], settings: &ImageSettings) -> Result<Analysis, Decod
         meta: decoded.meta.clone(),
         metrics,
         decoded: Some(decoded),
-    })
+    }
 }
 
 /// The same picture found elsewhere, as the store reported it.

@@ -198,6 +198,21 @@ impl Document {
         }
     }
 
+    /// A picture's raw pixels: its bytes after FlateDecode (or none), at most `cap` of them.
+    /// Pictures have their own cap, from their size, instead of the limits on text streams;
+    /// `None` for a picture in another encoding.
+    pub fn decode_picture(&self, stream: &Stream, cap: usize) -> Result<Option<Vec<u8>>, PdfError> {
+        let filters = filters(stream)?;
+        if filters.iter().any(|&f| f != b"FlateDecode" && f != b"Fl") {
+            return Ok(None);
+        }
+        let mut data = stream.raw.clone();
+        for _ in &filters {
+            data = inflate(&data, cap)?;
+        }
+        Ok(Some(data))
+    }
+
     fn inflate_all(&self, stream: &Stream, filters: &[&[u8]]) -> Result<Vec<u8>, PdfError> {
         let mut data = stream.raw.clone();
         for &filter in filters {
@@ -218,21 +233,27 @@ impl Document {
                 .max_total_inflated
                 .saturating_sub(self.inflated.get()),
         );
-        let mut out = Vec::new();
-        let mut reader = flate2::read::ZlibDecoder::new(data).take(cap as u64 + 1);
-        // A damaged end of stream still leaves what was inflated before it.
-        let result = reader.read_to_end(&mut out);
-        if out.len() > cap {
-            return Err(PdfError::TooComplex("decompressed size"));
-        }
-        if out.is_empty() {
-            if let Err(e) = result {
-                return Err(PdfError::Corrupt(format!("stream: {e}")));
-            }
-        }
+        let out = inflate(data, cap)?;
         self.inflated.set(self.inflated.get() + out.len());
         Ok(out)
     }
+}
+
+/// `data` inflated, refused when it would inflate to more than `cap` bytes.
+fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    let mut reader = flate2::read::ZlibDecoder::new(data).take(cap as u64 + 1);
+    // A damaged end of stream still leaves what was inflated before it.
+    let result = reader.read_to_end(&mut out);
+    if out.len() > cap {
+        return Err(PdfError::TooComplex("decompressed size"));
+    }
+    if out.is_empty() {
+        if let Err(e) = result {
+            return Err(PdfError::Corrupt(format!("stream: {e}")));
+        }
+    }
+    Ok(out)
 }
 
 /// The names of a stream's filters, in the order they are undone.

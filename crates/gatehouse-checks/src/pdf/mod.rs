@@ -9,6 +9,7 @@
 //! read without the password.
 
 mod document;
+mod picture;
 mod syntax;
 mod text;
 
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use document::Document;
+pub use picture::{Bitmap, Scan};
 use syntax::{Dict, Obj};
 
 /// Limits on what is read from a PDF.
@@ -34,6 +36,9 @@ pub struct PdfLimits {
     pub max_stream_bytes: usize,
     /// Largest decompressed total over every stream read, in bytes.
     pub max_total_inflated: usize,
+    /// Largest picture decoded as a scan, in bytes of raw samples (an A4 page scanned at
+    /// 300 dpi in colour is 26 MB), checked before it is inflated.
+    pub max_picture_bytes: usize,
 }
 
 impl Default for PdfLimits {
@@ -44,6 +49,7 @@ impl Default for PdfLimits {
             max_pages: 100,
             max_stream_bytes: 8 * 1024 * 1024,
             max_total_inflated: 32 * 1024 * 1024,
+            max_picture_bytes: 40 * 1024 * 1024,
         }
     }
 }
@@ -87,10 +93,10 @@ pub struct PdfReading {
     pub text_chars: usize,
     /// Pictures on the first page (a scanned statement is one picture).
     pub images: usize,
-    /// The largest JPEG picture on the first page (a scan's page, as the scanner or the
-    /// phone's scanning app stored it), as the JPEG file's bytes: it is judged like a photo.
+    /// The largest picture on the first page (a scan's page, as the scanner or the phone's
+    /// scanning app stored it), where its encoding is read: it is judged like a photo.
     #[serde(skip)]
-    pub scan: Option<Vec<u8>>,
+    pub scan: Option<Scan>,
 }
 
 /// Longest text kept from the first page, in bytes.
@@ -133,7 +139,7 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
         .ok_or_else(|| PdfError::Corrupt("the first page is missing".into()))?;
     let fonts = fonts(&doc, resources);
     let images = pictures(&doc, resources).count();
-    let scan = largest_jpeg(&doc, resources);
+    let scan = largest_picture(&doc, resources, limits.max_picture_bytes);
     let mut text = String::new();
     let contents: Vec<&Obj> = match page.get("Contents") {
         Some(Obj::Array(items)) => items.iter().collect(),
@@ -212,19 +218,20 @@ fn pictures<'a>(doc: &'a Document, resources: Option<&'a Dict>) -> impl Iterator
         .filter(|o| doc.dict(o).and_then(|d| d.name("Subtype")) == Some(b"Image"))
 }
 
-/// The raw bytes of the largest picture (by width × height) stored as a JPEG (`DCTDecode`,
-/// alone or after `FlateDecode`) among the page's pictures.
-fn largest_jpeg(doc: &Document, resources: Option<&Dict>) -> Option<Vec<u8>> {
-    pictures(doc, resources)
+/// The largest picture (by width × height) among the page's pictures, decoded as a scan; `None`
+/// when it is in an encoding that is not read, or damaged (a person then reads the page). A
+/// smaller picture is never judged in its place: it is a logo or a stamp, not the page.
+fn largest_picture(doc: &Document, resources: Option<&Dict>, max_bytes: usize) -> Option<Scan> {
+    let stream = pictures(doc, resources)
         .take(MAX_PAGE_IMAGES)
         .filter_map(|o| {
             let stream = doc.stream(o)?;
             let size = |key| doc.resolve(stream.dict.get(key)?).as_num();
-            let area = size("Width")? * size("Height")?;
-            Some((area, doc.decode_to_dct(stream).ok()??))
+            Some((size("Width")? * size("Height")?, stream))
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, jpeg)| jpeg)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?
+        .1;
+    picture::scan(doc, stream, max_bytes).ok()?
 }
 
 #[cfg(any(test, feature = "testing"))]

@@ -31,7 +31,8 @@ pub fn build(objects: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
     out
 }
 
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+/// A stream object's body: `<< dict /Length n >>` and `data`.
+pub fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut body = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
     body.extend_from_slice(data);
     body.extend_from_slice(b"\nendstream");
@@ -80,18 +81,67 @@ pub fn statement(lines: &[&str], compress: bool) -> Vec<u8> {
     )
 }
 
-/// A page that only draws a picture (a scanned statement).
+/// A page that only draws a picture (a scanned statement) in an encoding that is not decoded
+/// (JBIG2, as black-and-white scanners store pages), beside a small JPEG logo.
 pub fn scanned() -> Vec<u8> {
     build(
         &[
             b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Logo 5 0 R /Im1 6 0 R >> >> >>".to_vec(),
             stream("", b"q 500 0 0 700 40 60 cm /Im1 Do Q"),
-            stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", &[0, 255, 255, 0]),
+            stream("/Type /XObject /Subtype /Image /Width 40 /Height 20 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", b"logo"),
+            stream("/Type /XObject /Subtype /Image /Width 1700 /Height 2200 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode", b"\x97JB2"),
         ],
         "",
     )
+}
+
+/// A page that only draws one picture: `dict` is its dictionary after `/Subtype /Image` (size,
+/// colour space, filters), `data` its stream, Flate-compressed first when `compress`.
+/// `extra` objects follow it (numbered from 6: a palette or an ICC profile the picture names).
+pub fn scanned_picture(dict: &str, data: &[u8], compress: bool, extra: &[Vec<u8>]) -> Vec<u8> {
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>".to_vec(),
+        stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
+    ];
+    if compress {
+        objects.push(stream(
+            &format!("/Type /XObject /Subtype /Image {dict}"),
+            &deflate(data),
+        ));
+    } else {
+        objects.push(stream(
+            &format!("/Type /XObject /Subtype /Image {dict}"),
+            data,
+        ));
+    }
+    objects.extend_from_slice(extra);
+    build(&objects, "")
+}
+
+/// `rows` (each `row` bytes) as a PNG predictor writes them: each row after its filter byte,
+/// filter `y % 5` for row `y` (None, Sub, Up, Average, Paeth in turn), `stride` bytes a pixel.
+pub fn png_predicted(data: &[u8], row: usize, stride: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let zeros = vec![0u8; row];
+    for (y, current) in data.chunks_exact(row).enumerate() {
+        let previous = if y == 0 {
+            &zeros[..]
+        } else {
+            &data[(y - 1) * row..y * row]
+        };
+        let filter = (y % 5) as u8;
+        out.push(filter);
+        for i in 0..row {
+            let guess = super::picture::png_guess(filter, current, previous, i, stride)
+                .expect("filters 0-4");
+            out.push(current[i].wrapping_sub(guess));
+        }
+    }
+    out
 }
 
 /// A page that only draws `jpeg`, stored as a `width` × `height` DCTDecode picture (a scan as

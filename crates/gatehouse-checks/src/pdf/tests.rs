@@ -27,7 +27,7 @@ fn reads_the_first_page_text_plain_and_compressed() {
 #[test]
 fn a_scan_has_an_image_and_no_text() {
     let r = read_first_page(&testing::scanned(), &PdfLimits::default()).expect("readable");
-    assert_eq!((r.images, r.text_chars), (1, 0));
+    assert_eq!((r.images, r.text_chars), (2, 0));
     let r = read_first_page(&testing::blank(), &PdfLimits::default()).expect("readable");
     assert_eq!((r.images, r.text_chars), (0, 0));
 }
@@ -95,5 +95,156 @@ fn too_many_objects_or_pages_are_refused() {
     assert_eq!(
         read_first_page(&pages, &PdfLimits::default()),
         Err(PdfError::TooComplex("pages"))
+    );
+}
+
+/// The scan `read_first_page` takes from `pdf`, which must be raw pixels.
+fn bitmap(pdf: &[u8]) -> Bitmap {
+    match read_first_page(pdf, &PdfLimits::default())
+        .expect("readable")
+        .scan
+    {
+        Some(Scan::Pixels(b)) => b,
+        other => panic!("not a bitmap: {other:?}"),
+    }
+}
+
+/// A `w` × `h` test pattern of `channels` bytes a pixel, different in every row and column.
+fn pattern(w: usize, h: usize, channels: usize) -> Vec<u8> {
+    (0..w * h * channels)
+        .map(|i| ((i / channels % w) * 7 + (i / channels / w) * 13 + i % channels * 50) as u8)
+        .collect()
+}
+
+#[test]
+fn flate_pictures_are_decoded_with_every_png_predictor() {
+    let (w, h) = (37, 23);
+    let rgb = pattern(w, h, 3);
+    let dict = format!(
+        "/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode \
+         /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns {w} >>"
+    );
+    let pdf = testing::scanned_picture(&dict, &testing::png_predicted(&rgb, w * 3, 3), true, &[]);
+    let b = bitmap(&pdf);
+    assert_eq!((b.width, b.height, b.channels), (w as u32, h as u32, 3));
+    assert_eq!(b.data, rgb);
+    // Without a predictor, and without any filter.
+    let dict = format!("/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8");
+    assert_eq!(
+        bitmap(&testing::scanned_picture(&dict, &rgb, false, &[])).data,
+        rgb
+    );
+    let flate = format!("{dict} /Filter /FlateDecode");
+    assert_eq!(
+        bitmap(&testing::scanned_picture(&flate, &rgb, true, &[])).data,
+        rgb
+    );
+    // TIFF's horizontal differencing.
+    let mut tiff = rgb.clone();
+    for line in tiff.chunks_exact_mut(w * 3) {
+        for i in (3..line.len()).rev() {
+            line[i] = line[i].wrapping_sub(line[i - 3]);
+        }
+    }
+    let dict = format!("{flate} /DecodeParms << /Predictor 2 /Colors 3 /Columns {w} >>");
+    assert_eq!(
+        bitmap(&testing::scanned_picture(&dict, &tiff, true, &[])).data,
+        rgb
+    );
+}
+
+#[test]
+fn grey_one_bit_indexed_cmyk_and_icc_pictures_become_grey_or_rgb() {
+    // One bit per pixel, rows padded to a byte, inverted by /Decode [1 0] (0 is white).
+    let packed = [0b1010_0000u8, 0b0110_0000];
+    let dict = "/Width 3 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0]";
+    let b = bitmap(&testing::scanned_picture(dict, &packed, false, &[]));
+    assert_eq!((b.channels, b.data), (1, vec![0, 255, 0, 255, 0, 0]));
+    // A four-colour palette at two bits per pixel, its table in a string.
+    let dict = "/Width 4 /Height 1 /BitsPerComponent 2 \
+                /ColorSpace [/Indexed /DeviceRGB 3 <ff000000ff000000ff101010>]";
+    let b = bitmap(&testing::scanned_picture(dict, &[0b0001_1011], false, &[]));
+    assert_eq!(b.channels, 3);
+    assert_eq!(b.data, [255, 0, 0, 0, 255, 0, 0, 0, 255, 16, 16, 16]);
+    // CMYK: no ink is white, full black ink is black.
+    let dict = "/Width 2 /Height 1 /ColorSpace /DeviceCMYK /BitsPerComponent 8";
+    let b = bitmap(&testing::scanned_picture(
+        dict,
+        &[0, 0, 0, 0, 0, 0, 0, 255],
+        false,
+        &[],
+    ));
+    assert_eq!(b.data, [255, 255, 255, 0, 0, 0]);
+    // An ICC profile with one component is grey; sixteen bits keep their high byte.
+    let dict = "/Width 2 /Height 1 /ColorSpace [/ICCBased 6 0 R] /BitsPerComponent 16";
+    let icc = testing::stream("/N 1", b"profile");
+    let b = bitmap(&testing::scanned_picture(
+        dict,
+        &[0x12, 0x34, 0xfe, 0x00],
+        false,
+        &[icc],
+    ));
+    assert_eq!((b.channels, b.data), (1, vec![0x12, 0xfe]));
+}
+
+#[test]
+fn the_largest_picture_is_the_scan_and_others_are_not_judged_in_its_place() {
+    // A JBIG2 page beside a JPEG logo: the page is not decoded, and the logo is not the scan.
+    let r = read_first_page(&testing::scanned(), &PdfLimits::default()).expect("readable");
+    assert_eq!((r.images, r.scan), (2, None));
+    // A JPEG page beside a thumbnail.
+    let r = read_first_page(
+        &testing::scanned_jpeg(b"\xff\xd8jpeg", 900, 1200),
+        &PdfLimits::default(),
+    )
+    .expect("readable");
+    assert_eq!(r.scan, Some(Scan::Jpeg(b"\xff\xd8jpeg".to_vec())));
+}
+
+#[test]
+fn damaged_or_oversized_pictures_are_not_decoded() {
+    let limits = PdfLimits::default();
+    let scan = |dict: &str, data: &[u8]| {
+        read_first_page(&testing::scanned_picture(dict, data, true, &[]), &limits)
+            .expect("the page itself is readable")
+            .scan
+    };
+    // Fewer pixels than the size says.
+    assert_eq!(
+        scan(
+            "/Width 40 /Height 40 /ColorSpace /DeviceGray /Filter /FlateDecode",
+            &[0; 100]
+        ),
+        None
+    );
+    // A size whose pixels would pass the cap is refused before inflating.
+    let huge = "/Width 60000 /Height 60000 /ColorSpace /DeviceRGB /Filter /FlateDecode";
+    assert_eq!(scan(huge, &[0; 10]), None);
+    // More data than the size allows: a bomb hidden in a picture.
+    let bomb = vec![0u8; 4 << 20];
+    assert_eq!(
+        scan(
+            "/Width 10 /Height 10 /ColorSpace /DeviceGray /Filter /FlateDecode",
+            &bomb
+        ),
+        None
+    );
+    // An unknown PNG filter, a colour space that is not read, a stencil mask.
+    let dict = "/Width 2 /Height 1 /ColorSpace /DeviceGray /Filter /FlateDecode \
+                /DecodeParms << /Predictor 12 /Columns 2 >>";
+    assert_eq!(scan(dict, &[9, 1, 2]), None);
+    assert_eq!(
+        scan(
+            "/Width 2 /Height 1 /ColorSpace /Lab /Filter /FlateDecode",
+            &[0; 6]
+        ),
+        None
+    );
+    assert_eq!(
+        scan(
+            "/Width 2 /Height 1 /ImageMask true /Filter /FlateDecode",
+            &[0]
+        ),
+        None
     );
 }
