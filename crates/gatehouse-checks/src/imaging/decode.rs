@@ -12,6 +12,7 @@ use image::{DynamicImage, GrayImage, ImageFormat, RgbImage};
 use serde::Serialize;
 
 use super::format::{sniff, Format};
+use super::jpeg_scan;
 use super::meta::{self, Meta};
 use super::resample;
 
@@ -250,6 +251,10 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), Deco
     let info = decoder.info().ok_or(DecodeError::Truncated)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     check_size(width, height, limits)?;
+    // One cut short and given its end marker again is told by its missing blocks.
+    if let jpeg_scan::Scan::Short { .. } = jpeg_scan::walk(bytes) {
+        return Err(DecodeError::Truncated);
+    }
     // The decoder picks the smallest of 1/8, 1/4, 1/2, 1 that gives at least the size asked
     // for. Asking for `MIN_FILL` of the working size lets a 4000-pixel photo decode at 1/4
     // (1000 pixels) and skip shrinking altogether, instead of decoding at 1/2 and averaging

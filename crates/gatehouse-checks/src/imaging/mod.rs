@@ -11,6 +11,7 @@ pub mod cover;
 pub mod decode;
 pub mod format;
 pub mod glare;
+pub mod jpeg_scan;
 pub mod locate;
 pub mod meta;
 pub mod metrics;

@@ -4,6 +4,7 @@
 mod faces;
 mod geoip;
 mod idnum;
+mod jpeg_scan;
 mod mrz;
 mod mrz_photos;
 mod sanctions;

@@ -1,0 +1,496 @@
+//! Whether a JPEG's compressed data runs to the end of the picture.
+//!
+//! A JPEG cut short and given its end marker again (an upload broken off and "repaired", a
+//! file carved from a damaged disk) decodes without an error in every decoder: the blocks after
+//! the cut are read from zero bits and come out as a grey or striped band that would then be
+//! judged as part of the photo. Walking the Huffman codes of the scan, without dequantising or
+//! transforming anything, tells whether the data holds every block the frame needs.
+//!
+//! Only sequential Huffman JPEGs whose first scan holds every component are walked (what
+//! cameras, phones and scanners write); for the rest (progressive, arithmetic-coded, one scan
+//! per component) the answer is [`Scan::NotWalked`] and the decoders' verdict stands.
+
+/// What the walk found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Every block is there.
+    Complete,
+    /// The data ends (at a marker or the end of the file) after `read` of `needed` blocks.
+    Short { read: u64, needed: u64 },
+    /// Not a kind of JPEG this walks, or damaged in a way the decoders will report.
+    NotWalked,
+}
+
+/// Bits of the fast Huffman lookup; longer codes take the canonical slow path.
+const FAST: u32 = 10;
+
+/// One Huffman table (ISO 10918-1, Annex C): a fast table for codes up to `FAST` bits, and
+/// the canonical `max_code` / `offset` per length for the rest.
+struct Table {
+    /// `(length << 8) | symbol`, or 0 where no code of `FAST` bits or fewer starts.
+    fast: Box<[u16; 1 << FAST]>,
+    max_code: [i32; 17],
+    offset: [i32; 17],
+    symbols: Vec<u8>,
+}
+
+impl Table {
+    fn new(counts: &[u8], symbols: &[u8]) -> Option<Table> {
+        let mut fast = Box::new([0u16; 1 << FAST]);
+        let mut max_code = [-1i32; 17];
+        let mut offset = [0i32; 17];
+        let (mut code, mut k) = (0i32, 0usize);
+        for length in 1..=16 {
+            let count = usize::from(counts[length - 1]);
+            offset[length] = k as i32 - code;
+            for _ in 0..count {
+                if length as u32 <= FAST {
+                    let shift = FAST - length as u32;
+                    let first = (code as usize) << shift;
+                    let entry = (length as u16) << 8 | u16::from(*symbols.get(k)?);
+                    fast.get_mut(first..first + (1 << shift))?.fill(entry);
+                }
+                code += 1;
+                k += 1;
+            }
+            if count > 0 {
+                max_code[length] = code - 1;
+            }
+            if code > 1 << length {
+                return None;
+            }
+            code <<= 1;
+        }
+        Some(Table {
+            fast,
+            max_code,
+            offset,
+            symbols: symbols.get(..k)?.to_vec(),
+        })
+    }
+
+    #[inline(always)]
+    fn decode(&self, bits: &mut Bits<'_>) -> Option<u8> {
+        bits.ensure();
+        let peek = (bits.acc >> 48) as u32;
+        let entry = self.fast[(peek >> (16 - FAST)) as usize];
+        if entry != 0 {
+            bits.consume(u32::from(entry >> 8));
+            return Some(entry as u8);
+        }
+        for length in FAST as usize + 1..=16 {
+            let code = (peek >> (16 - length)) as i32;
+            if code <= self.max_code[length] {
+                bits.consume(length as u32);
+                return self
+                    .symbols
+                    .get((code + self.offset[length]) as usize)
+                    .copied();
+            }
+        }
+        None
+    }
+}
+
+/// The entropy-coded bytes as bits, `FF 00` unstuffed. At a marker (or the end of the file)
+/// it goes on with one-bits, counted, so the walk can tell when it used bits the file lacks.
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+    acc: u64,
+    count: u32,
+    /// The marker the data stopped at (its second byte; 0 for the end of the file).
+    marker: Option<u8>,
+    /// One-bits appended after the marker, still in `acc` or already consumed.
+    invented: u32,
+}
+
+impl<'a> Bits<'a> {
+    /// Makes at least 32 bits available: a code (at most 16 bits) and the value bits after it
+    /// (at most 15) are then consumed without looking again.
+    #[inline(always)]
+    fn ensure(&mut self) {
+        if self.count < 32 {
+            self.refill();
+        }
+    }
+
+    fn refill(&mut self) {
+        // Most of the data: four bytes at once when none of them is 0xFF.
+        if self.marker.is_none() {
+            if let Some(&[a, b, c, d]) = self.data.get(self.pos..self.pos + 4) {
+                if a != 0xFF && b != 0xFF && c != 0xFF && d != 0xFF {
+                    let word = u32::from_be_bytes([a, b, c, d]);
+                    self.acc |= u64::from(word) << (32 - self.count);
+                    self.count += 32;
+                    self.pos += 4;
+                    return;
+                }
+            }
+        }
+        while self.count <= 56 {
+            let byte = if self.marker.is_some() {
+                self.invented += 8;
+                0xFF
+            } else {
+                match self.data.get(self.pos..) {
+                    Some([0xFF, 0x00, ..]) => {
+                        self.pos += 2;
+                        0xFF
+                    }
+                    Some([0xFF, rest @ ..]) => {
+                        // Fill bytes may precede a marker.
+                        let marker = rest.iter().copied().find(|&b| b != 0xFF).unwrap_or(0);
+                        self.marker = Some(marker);
+                        continue;
+                    }
+                    Some([b, ..]) => {
+                        self.pos += 1;
+                        *b
+                    }
+                    _ => {
+                        self.marker = Some(0);
+                        continue;
+                    }
+                }
+            };
+            self.acc |= u64::from(byte) << (56 - self.count);
+            self.count += 8;
+        }
+    }
+
+    /// Drops `n` bits, which [`Bits::ensure`] made available.
+    #[inline]
+    fn consume(&mut self, n: u32) {
+        self.acc <<= n;
+        self.count -= n;
+    }
+
+    /// Whether bits past the data were used.
+    fn overrun(&self) -> bool {
+        self.invented > self.count
+    }
+
+    /// At a restart boundary: drops the last byte's padding, finds the next marker and
+    /// steps over it when it is a restart marker. `false` when it is another marker (the data
+    /// ended early).
+    fn restart(&mut self) -> bool {
+        if self.overrun() {
+            return false;
+        }
+        if self.marker.is_none() {
+            // Unused bytes before the marker: skip them as decoders do.
+            let rest = &self.data[self.pos..];
+            let at = rest
+                .windows(2)
+                .position(|w| w[0] == 0xFF && w[1] != 0x00 && w[1] != 0xFF);
+            match at {
+                Some(at) => {
+                    self.pos += at;
+                    self.marker = Some(rest[at + 1]);
+                }
+                None => return false,
+            }
+        }
+        let Some(marker @ 0xD0..=0xD7) = self.marker else {
+            return false;
+        };
+        // Step over the fill bytes and the marker itself.
+        while self.data.get(self.pos) == Some(&0xFF) {
+            self.pos += 1;
+        }
+        debug_assert_eq!(self.data.get(self.pos), Some(&marker));
+        self.pos += 1;
+        (self.acc, self.count, self.marker, self.invented) = (0, 0, None, 0);
+        true
+    }
+}
+
+struct Component {
+    id: u8,
+    h: u8,
+    v: u8,
+}
+
+/// Walks the first scan of the JPEG in `bytes`.
+pub fn walk(bytes: &[u8]) -> Scan {
+    walk_inner(bytes).unwrap_or(Scan::NotWalked)
+}
+
+fn walk_inner(bytes: &[u8]) -> Option<Scan> {
+    if bytes.get(..2)? != [0xFF, 0xD8] {
+        return None;
+    }
+    let mut tables: [Option<Table>; 8] = Default::default();
+    let mut components: Vec<Component> = Vec::new();
+    let (mut width, mut height, mut interval) = (0u64, 0u64, 0u64);
+    let mut pos = 2;
+    loop {
+        while *bytes.get(pos)? != 0xFF {
+            pos += 1;
+        }
+        while *bytes.get(pos)? == 0xFF {
+            pos += 1;
+        }
+        let marker = *bytes.get(pos)?;
+        pos += 1;
+        if matches!(marker, 0xD0..=0xD9 | 0x01) {
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]));
+        let segment = bytes.get(pos + 2..pos + length.max(2))?;
+        pos += length.max(2);
+        match marker {
+            0xC4 => {
+                let mut s = segment;
+                while s.len() >= 17 {
+                    let (class, id) = (s[0] >> 4, s[0] & 15);
+                    let total: usize = s[1..17].iter().map(|&c| usize::from(c)).sum();
+                    let table = Table::new(&s[1..17], s.get(17..17 + total)?)?;
+                    *tables.get_mut(usize::from(class.min(1)) * 4 + usize::from(id))? = Some(table);
+                    s = &s[17 + total..];
+                }
+            }
+            0xC0 | 0xC1 => {
+                height = u64::from(u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]));
+                width = u64::from(u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]));
+                let n = usize::from(*segment.get(5)?);
+                components = (0..n)
+                    .map(|i| {
+                        let c = segment.get(6 + 3 * i..9 + 3 * i)?;
+                        let (h, v) = (c[1] >> 4, c[1] & 15);
+                        (1..=4).contains(&h).then_some(())?;
+                        (1..=4).contains(&v).then_some(())?;
+                        Some(Component { id: c[0], h, v })
+                    })
+                    .collect::<Option<_>>()?;
+            }
+            // Progressive, lossless, hierarchical or arithmetic-coded frames.
+            0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+            0xDD => interval = u64::from(u16::from_be_bytes([*segment.first()?, *segment.get(1)?])),
+            0xDA => {
+                return scan(
+                    segment,
+                    &bytes[pos..],
+                    &components,
+                    &tables,
+                    (width, height),
+                    interval,
+                )
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Per component of the scan, in order: (DC table, AC table, blocks across, blocks down in
+/// one MCU).
+type Plan<'t> = Vec<(&'t Table, &'t Table, u64, u64)>;
+
+fn scan(
+    header: &[u8],
+    data: &[u8],
+    components: &[Component],
+    tables: &[Option<Table>; 8],
+    (width, height): (u64, u64),
+    interval: u64,
+) -> Option<Scan> {
+    let n = usize::from(*header.first()?);
+    if components.is_empty() || n != components.len() || width == 0 || height == 0 {
+        return None;
+    }
+    let h_max = u64::from(components.iter().map(|c| c.h).max()?);
+    let v_max = u64::from(components.iter().map(|c| c.v).max()?);
+    let mut plan: Plan<'_> = Vec::with_capacity(n);
+    for i in 0..n {
+        let selector = header.get(1 + 2 * i..3 + 2 * i)?;
+        let c = components.iter().find(|c| c.id == selector[0])?;
+        let dc = tables[usize::from(selector[1] >> 4).min(3)].as_ref()?;
+        let ac = tables[4 + usize::from(selector[1] & 15).min(3)].as_ref()?;
+        plan.push((dc, ac, u64::from(c.h), u64::from(c.v)));
+    }
+    // A single component is not interleaved: one block per MCU, over its own size.
+    let mcus = if n == 1 {
+        plan[0].2 = 1;
+        plan[0].3 = 1;
+        let c = &components[0];
+        let across = (width * u64::from(c.h)).div_ceil(h_max).div_ceil(8);
+        let down = (height * u64::from(c.v)).div_ceil(v_max).div_ceil(8);
+        across * down
+    } else {
+        width.div_ceil(8 * h_max) * height.div_ceil(8 * v_max)
+    };
+    let per_mcu: u64 = plan.iter().map(|p| p.2 * p.3).sum();
+    let mut bits = Bits {
+        data,
+        pos: 0,
+        acc: 0,
+        count: 0,
+        marker: None,
+        invented: 0,
+    };
+    let short = |mcu: u64| {
+        Some(Scan::Short {
+            read: mcu * per_mcu,
+            needed: mcus * per_mcu,
+        })
+    };
+    for mcu in 0..mcus {
+        if interval > 0 && mcu > 0 && mcu % interval == 0 && !bits.restart() {
+            return short(mcu);
+        }
+        for &(dc, ac, h, v) in &plan {
+            for _ in 0..h * v {
+                let Some(()) = block(dc, ac, &mut bits) else {
+                    // No code matches: bits past the data (the walk ran out), or damage.
+                    return if bits.invented > 0 { short(mcu) } else { None };
+                };
+            }
+        }
+        if bits.overrun() {
+            return short(mcu);
+        }
+    }
+    Some(Scan::Complete)
+}
+
+/// Steps over one block's codes: the DC difference and the AC run-lengths up to the end of
+/// block or the 63rd coefficient.
+fn block(dc: &Table, ac: &Table, bits: &mut Bits<'_>) -> Option<()> {
+    let size = dc.decode(bits)?;
+    bits.consume(u32::from(size & 15));
+    let mut k = 1;
+    while k < 64 {
+        let symbol = ac.decode(bits)?;
+        let (run, size) = (symbol >> 4, symbol & 15);
+        if size == 0 {
+            if run != 15 {
+                break;
+            }
+            k += 16;
+            continue;
+        }
+        bits.consume(u32::from(size));
+        k += usize::from(run) + 1;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imaging::testing::card_jpeg;
+
+    /// `jpeg` cut to `len` bytes and given its end marker again.
+    fn cut(jpeg: &[u8], len: usize) -> Vec<u8> {
+        let mut out = jpeg[..len].to_vec();
+        out.extend_from_slice(&[0xFF, 0xD9]);
+        out
+    }
+
+    /// Where the compressed data of the first scan starts.
+    fn data_start(jpeg: &[u8]) -> usize {
+        let sos = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("SOS");
+        sos + 2 + usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]))
+    }
+
+    #[test]
+    fn whole_jpegs_are_complete_in_colour_and_grey() {
+        for (seed, w, h) in [(1, 640, 480), (2, 333, 517), (3, 17, 9), (4, 1024, 768)] {
+            assert_eq!(walk(&card_jpeg(seed, w, h)), Scan::Complete, "{w}x{h}");
+        }
+        let grey = image::DynamicImage::ImageRgb8(crate::imaging::testing::card_photo(5, 301, 203))
+            .into_luma8();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+            .encode_image(&grey)
+            .expect("encode");
+        assert_eq!(walk(&jpeg), Scan::Complete);
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_and_closed_again_is_short_wherever_it_is_cut() {
+        let jpeg = card_jpeg(7, 480, 320);
+        let (start, end) = (data_start(&jpeg), jpeg.len() - 2);
+        assert_eq!(walk(&cut(&jpeg, end)), Scan::Complete, "nothing cut");
+        let mut cuts: Vec<usize> = (start..end).step_by(37).collect();
+        cuts.extend(end - 4..end);
+        for len in cuts {
+            match walk(&cut(&jpeg, len)) {
+                Scan::Short { read, needed } => assert!(read < needed, "{len}: {read}/{needed}"),
+                other => panic!("cut at {len} of {end}: {other:?}"),
+            }
+        }
+        // The earlier the cut, the fewer blocks were read.
+        let blocks = |len| match walk(&cut(&jpeg, len)) {
+            Scan::Short { read, .. } => read,
+            other => panic!("{other:?}"),
+        };
+        assert!(blocks(start + (end - start) / 4) < blocks(start + (end - start) / 2));
+    }
+
+    /// 200×120, 4:2:0 chroma, a restart marker every three MCUs (scripts/make-restart-fixture.py).
+    const RESTART: &[u8] = include_bytes!("../../tests/fixtures/restart.jpg");
+
+    #[test]
+    fn restart_markers_are_followed_and_a_cut_between_or_at_them_is_short() {
+        assert_eq!(walk(RESTART), Scan::Complete);
+        let (start, end) = (data_start(RESTART), RESTART.len() - 2);
+        let markers: Vec<usize> = (start..end)
+            .filter(|&i| RESTART[i] == 0xFF && (0xD0..=0xD7).contains(&RESTART[i + 1]))
+            .collect();
+        assert_eq!(
+            markers.len(),
+            34,
+            "13 × 8 MCUs, one marker after every third"
+        );
+        // Cut anywhere, and cut just before a marker (the data of whole intervals missing).
+        let cuts = (start..end).step_by(29).chain(markers.iter().copied());
+        for len in cuts {
+            match walk(&cut(RESTART, len)) {
+                Scan::Short { read, needed } => {
+                    assert_eq!(needed, 104 * 6);
+                    assert!(read < needed, "{len}");
+                }
+                other => panic!("cut at {len}: {other:?}"),
+            }
+        }
+        // A restart interval the data does not follow: no marker where one must be.
+        let sos = RESTART
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("SOS");
+        let dri = RESTART
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDD])
+            .expect("DRI");
+        let mut wrong = RESTART.to_vec();
+        wrong[dri + 5] = 5;
+        assert!(dri < sos);
+        assert!(
+            matches!(walk(&wrong), Scan::Short { read: 18, .. }),
+            "{:?}",
+            walk(&wrong)
+        );
+    }
+
+    #[test]
+    fn other_files_are_not_walked_and_nothing_panics() {
+        assert_eq!(walk(b""), Scan::NotWalked);
+        assert_eq!(walk(b"\xff\xd8\xff"), Scan::NotWalked);
+        assert_eq!(walk(b"\x89PNG\r\n"), Scan::NotWalked);
+        let jpeg = card_jpeg(11, 200, 150);
+        // Flipped bytes anywhere: any answer, never a panic.
+        for at in (2..jpeg.len()).step_by(13) {
+            let mut bad = jpeg.clone();
+            bad[at] ^= 0x5A;
+            let _ = walk(&bad);
+        }
+        for len in (0..jpeg.len()).step_by(11) {
+            let _ = walk(&jpeg[..len]);
+        }
+    }
+}
