@@ -64,6 +64,11 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
     let full = jpeg(b"cut");
     let r = precheck(&app, &token, "document", full[..full.len() / 2].to_vec()).await;
     assert_eq!(reason_codes(&r.body), ["IMAGE_UNREADABLE"], "{}", r.body);
+    // Cut short and closed again with an end marker (which decoders would pad with grey).
+    let mut closed = full[..full.len() * 2 / 3].to_vec();
+    closed.extend_from_slice(&[0xFF, 0xD9]);
+    let r = precheck(&app, &token, "document", closed).await;
+    assert_eq!(reason_codes(&r.body), ["IMAGE_UNREADABLE"], "{}", r.body);
 
     // Nothing was stored: the account has no application.
     let apps = app.get("/v1/kyc/applications/current", Some(&token)).await;
