@@ -201,13 +201,16 @@ def main():
     parser.add_argument("--images", default=str(here.parent / "shared" / "data" / "images"))
     parser.add_argument("--gatehouse", default=str(here / "target" / "release" / "gatehouse"))
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--keep", help="write the variants to this folder and keep them")
     args = parser.parse_args()
     sources = sorted(p for p in pathlib.Path(args.images).rglob("*")
                      if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     if not sources:
         sys.exit(f"no pictures under {args.images}")
     results = collections.defaultdict(list)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or scratch
+        os.makedirs(tmp, exist_ok=True)
         for i, src in enumerate(sources):
             img = cv2.imread(str(src), cv2.IMREAD_COLOR)
             results["clean"].append((src.name, inspect(args.gatehouse, src, "clean " + src.name) & PHOTO_CODES))

@@ -123,6 +123,12 @@ fn blobs(rgb: &RgbImage, doc: Rect, hit: impl Fn(&[u8]) -> bool) -> Vec<Blob> {
         .collect()
 }
 
+/// Share of the document and span of its width or height from which a blown-out region is
+/// lit paper rather than a reflection (the calibration's glare spots cover at most a quarter
+/// and span at most 0.77 of a side; side light on white pages clips 0.34-0.52 spanning 0.77-0.98).
+const LIT_PAPER_SHARE: f64 = 0.3;
+const LIT_PAPER_SPAN: f64 = 0.75;
+
 /// Most of its box a spot may fill: an ellipse fills π/4 of it, a printed white box all of it.
 const MAX_FILL: f64 = 0.88;
 
@@ -148,8 +154,12 @@ pub fn spots(
             width: blob.x1 - blob.x0 + 1,
             height: blob.y1 - blob.y0 + 1,
         };
-        // A blown-out region filling most of the document is overexposure, not a spot.
-        if share > 0.6 {
+        // A blown-out region filling most of the document is overexposure, not a spot; one
+        // covering a third of it from side to side is white paper under light that falls
+        // across it (a reflection is a spot on the document, not a band through it).
+        let span = |part: u32, whole: u32| f64::from(part) / f64::from(whole.max(1));
+        let across = span(bbox.width, doc.width).max(span(bbox.height, doc.height));
+        if share > 0.6 || (share > LIT_PAPER_SHARE && across >= LIT_PAPER_SPAN) {
             continue;
         }
         // A reflection fades out: just outside it the picture is still bright (a white
@@ -337,6 +347,36 @@ mod tests {
         let paper = RgbImage::from_pixel(w, h, Rgb([235, 235, 230]));
         let gray = DynamicImage::ImageRgb8(paper.clone()).to_luma8();
         assert!(spots(&paper, &gray, Rect::full(w, h), 0.005, 0.45).is_empty());
+    }
+
+    #[test]
+    fn side_light_clipping_white_paper_is_not_glare_but_a_spot_on_it_is() {
+        let (w, h) = (240, 200);
+        // A white page with lines of faint print, lit by a lamp beside its left edge: the
+        // paper clips over a half-disc reaching from the top to the bottom of the page.
+        let page = |spot: bool| {
+            RgbImage::from_fn(w, h, |x, y| {
+                let (x, y) = (f64::from(x), f64::from(y));
+                let ink = (y as u32) % 12 < 2 && (x as u32) % 7 < 4;
+                let base = if ink { 120.0 } else { 235.0 };
+                let lamp = (x.powi(2) + (y - 100.0).powi(2)).sqrt();
+                let mut v = base * (1.3 - 0.5 * lamp / 233.0);
+                if spot {
+                    let d2 = (x - 190.0).powi(2) + (y - 100.0).powi(2);
+                    v += 420.0 * (-d2 / (2.0 * 18.0f64.powi(2))).exp();
+                }
+                Rgb([v.min(255.0) as u8; 3])
+            })
+        };
+        let lit = page(false);
+        let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
+        let found = spots(&lit, &gray, Rect::full(w, h), 0.005, 0.45);
+        assert!(found.is_empty(), "{found:?}");
+        let with_spot = page(true);
+        let gray = DynamicImage::ImageRgb8(with_spot.clone()).to_luma8();
+        let found = spots(&with_spot, &gray, Rect::full(w, h), 0.005, 0.45);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].bbox.x > 120, "{found:?}");
     }
 
     #[test]
