@@ -241,6 +241,25 @@ fn check_size(width: u32, height: u32, limits: &Limits) -> Result<(), DecodeErro
 }
 
 fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), DecodeError> {
+    let (pixels, width, height) = decode_jpeg_pixels(bytes, limits)?;
+    // A JPEG cut short and closed again with an end marker decodes without an error: the
+    // blocks after the cut are read from zero bits and repeat one another to the end. Where
+    // the last blocks repeat (or are flat), the scan is walked to count the blocks it holds;
+    // textured endings, most photos, cost nothing more.
+    if let Some((mw, mh)) = jpeg_scan::mcu_size(bytes) {
+        let scale = f64::from(pixels.width) / f64::from(width);
+        let mcu = |size: u32| (f64::from(size) * scale).round().max(1.0) as u32;
+        let size = (pixels.width, pixels.height);
+        if jpeg_scan::tail_repeats(&pixels.data, size, pixels.channels, (mcu(mw), mcu(mh)))
+            && matches!(jpeg_scan::walk(bytes), jpeg_scan::Scan::Short { .. })
+        {
+            return Err(DecodeError::Truncated);
+        }
+    }
+    Ok((pixels, width, height))
+}
+
+fn decode_jpeg_pixels(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), DecodeError> {
     // A JPEG without its end-of-image marker was cut short; decoders pad such files with grey,
     // which would then be judged as a picture.
     if !has_jpeg_end(bytes) {
@@ -251,10 +270,6 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<(Pixels, u32, u32), Deco
     let info = decoder.info().ok_or(DecodeError::Truncated)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     check_size(width, height, limits)?;
-    // One cut short and given its end marker again is told by its missing blocks.
-    if let jpeg_scan::Scan::Short { .. } = jpeg_scan::walk(bytes) {
-        return Err(DecodeError::Truncated);
-    }
     // The decoder picks the smallest of 1/8, 1/4, 1/2, 1 that gives at least the size asked
     // for. Asking for `MIN_FILL` of the working size lets a 4000-pixel photo decode at 1/4
     // (1000 pixels) and skip shrinking altogether, instead of decoding at 1/2 and averaging

@@ -217,15 +217,15 @@ pub fn walk(bytes: &[u8]) -> Scan {
     walk_inner(bytes).unwrap_or(Scan::NotWalked)
 }
 
-fn walk_inner(bytes: &[u8]) -> Option<Scan> {
-    if bytes.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut tables: [Option<Table>; 8] = Default::default();
-    let mut components: Vec<Component> = Vec::new();
-    let (mut width, mut height, mut interval) = (0u64, 0u64, 0u64);
-    let mut pos = 2;
-    loop {
+/// The marker segments of a JPEG's header, in order: (marker, the segment's body, where the
+/// file goes on after it). Stand-alone markers are skipped; the walk stops at a damaged length.
+fn segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8], usize)> {
+    let mut pos = if bytes.starts_with(&[0xFF, 0xD8]) {
+        2
+    } else {
+        usize::MAX
+    };
+    std::iter::from_fn(move || loop {
         while *bytes.get(pos)? != 0xFF {
             pos += 1;
         }
@@ -240,6 +240,46 @@ fn walk_inner(bytes: &[u8]) -> Option<Scan> {
         let length = usize::from(u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]));
         let segment = bytes.get(pos + 2..pos + length.max(2))?;
         pos += length.max(2);
+        return Some((marker, segment, pos));
+    })
+}
+
+/// The frame's size and components (a baseline or extended sequential Huffman frame).
+fn frame(segment: &[u8]) -> Option<(u64, u64, Vec<Component>)> {
+    let height = u64::from(u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]));
+    let width = u64::from(u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]));
+    let n = usize::from(*segment.get(5)?);
+    let components = (0..n)
+        .map(|i| {
+            let c = segment.get(6 + 3 * i..9 + 3 * i)?;
+            let (h, v) = (c[1] >> 4, c[1] & 15);
+            (1..=4).contains(&h).then_some(())?;
+            (1..=4).contains(&v).then_some(())?;
+            Some(Component { id: c[0], h, v })
+        })
+        .collect::<Option<_>>()?;
+    Some((width, height, components))
+}
+
+/// The size of a sequential JPEG's MCU in pixels of the full picture (8 × 8 for one
+/// component, else 8 times the largest sampling factors); `None` for other kinds of JPEG (no
+/// sequential frame before the scan).
+pub fn mcu_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let (_, segment, _) = segments(bytes).find(|(m, ..)| matches!(m, 0xC0 | 0xC1 | 0xDA))?;
+    let (_, _, components) = frame(segment)?;
+    if components.len() == 1 {
+        return Some((8, 8));
+    }
+    let h = components.iter().map(|c| u32::from(c.h)).max()?;
+    let v = components.iter().map(|c| u32::from(c.v)).max()?;
+    Some((8 * h, 8 * v))
+}
+
+fn walk_inner(bytes: &[u8]) -> Option<Scan> {
+    let mut tables: [Option<Table>; 8] = Default::default();
+    let mut components: Vec<Component> = Vec::new();
+    let (mut width, mut height, mut interval) = (0u64, 0u64, 0u64);
+    for (marker, segment, pos) in segments(bytes) {
         match marker {
             0xC4 => {
                 let mut s = segment;
@@ -251,20 +291,7 @@ fn walk_inner(bytes: &[u8]) -> Option<Scan> {
                     s = &s[17 + total..];
                 }
             }
-            0xC0 | 0xC1 => {
-                height = u64::from(u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]));
-                width = u64::from(u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]));
-                let n = usize::from(*segment.get(5)?);
-                components = (0..n)
-                    .map(|i| {
-                        let c = segment.get(6 + 3 * i..9 + 3 * i)?;
-                        let (h, v) = (c[1] >> 4, c[1] & 15);
-                        (1..=4).contains(&h).then_some(())?;
-                        (1..=4).contains(&v).then_some(())?;
-                        Some(Component { id: c[0], h, v })
-                    })
-                    .collect::<Option<_>>()?;
-            }
+            0xC0 | 0xC1 => (width, height, components) = frame(segment)?,
             // Progressive, lossless, hierarchical or arithmetic-coded frames.
             0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
             0xDD => interval = u64::from(u16::from_be_bytes([*segment.first()?, *segment.get(1)?])),
@@ -281,6 +308,47 @@ fn walk_inner(bytes: &[u8]) -> Option<Scan> {
             _ => {}
         }
     }
+    None
+}
+
+/// Whether the last two MCUs of a decoded picture (`channels` bytes a pixel, MCUs of `mcu`
+/// pixels at the decoded scale) show the same pattern: what blocks decoded from zero bits
+/// after a cut look like (the same coefficients every time, only the DC drifting, so the
+/// differences between neighbouring pixels repeat wherever the level is not clipped), and
+/// also what flat paper looks like. Textured endings, most photos, are not walked at all.
+pub fn tail_repeats(
+    data: &[u8],
+    (width, height): (u32, u32),
+    channels: usize,
+    mcu: (u32, u32),
+) -> bool {
+    let (w, h) = (width as usize, height as usize);
+    let (mw, mh) = (mcu.0.max(2) as usize, mcu.1.max(1) as usize);
+    let whole = w / mw;
+    if whole < 2 || h == 0 || data.len() < w * h * channels {
+        return false;
+    }
+    let top = (h - 1) / mh * mh;
+    // Differences between horizontal neighbours in one MCU of the last row, with whether
+    // neither pixel is clipped (the drift clips some blocks to black or white).
+    let steps = |k: usize| {
+        (top..h).flat_map(move |y| {
+            let row = &data[(y * w + k * mw) * channels..(y * w + (k + 1) * mw) * channels];
+            row.iter().zip(&row[channels..]).map(|(&a, &b)| {
+                let clear = (1..=254).contains(&a) && (1..=254).contains(&b);
+                (i32::from(b) - i32::from(a), clear)
+            })
+        })
+    };
+    let (mut clear, mut same, mut equal) = (0usize, 0usize, true);
+    for ((a, a_clear), (b, b_clear)) in steps(whole - 2).zip(steps(whole - 1)) {
+        equal &= a == b;
+        if a_clear && b_clear {
+            clear += 1;
+            same += usize::from((a - b).abs() <= 3);
+        }
+    }
+    equal || (clear > 0 && same * 10 >= clear * 9)
 }
 
 /// Per component of the scan, in order: (DC table, AC table, blocks across, blocks down in
@@ -475,6 +543,49 @@ mod tests {
             "{:?}",
             walk(&wrong)
         );
+    }
+
+    #[test]
+    fn decoding_refuses_a_cut_jpeg_whether_its_end_is_textured_or_flat() {
+        use crate::imaging::{decode::decode, DecodeError, Limits};
+        let textured = card_jpeg(13, 720, 480);
+        let flat = {
+            let mut page = crate::imaging::testing::card_photo(14, 720, 480);
+            for y in 400..480 {
+                for x in 0..720 {
+                    page.put_pixel(x, y, image::Rgb([236, 234, 228]));
+                }
+            }
+            crate::imaging::testing::encode_jpeg(&page)
+        };
+        for jpeg in [textured, flat] {
+            assert!(decode(&jpeg, &Limits::default()).is_ok());
+            let (start, end) = (data_start(&jpeg), jpeg.len() - 2);
+            for share in [0.1, 0.4, 0.8, 0.97] {
+                let len = start + ((end - start) as f64 * share) as usize;
+                assert_eq!(
+                    decode(&cut(&jpeg, len), &Limits::default()).err(),
+                    Some(DecodeError::Truncated),
+                    "cut at {share}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_textured_ending_is_not_walked_and_a_flat_or_repeating_one_is() {
+        // 2 × 1 MCUs of 4 × 2 grey pixels.
+        let textured = [
+            10u8, 200, 30, 90, 40, 180, 60, 20, 15, 60, 250, 5, 70, 10, 120, 33,
+        ];
+        assert!(!tail_repeats(&textured, (8, 2), 1, (4, 2)));
+        let repeating = [
+            10u8, 20, 40, 30, 10, 20, 40, 30, 50, 60, 80, 70, 50, 60, 80, 70,
+        ];
+        assert!(tail_repeats(&repeating, (8, 2), 1, (4, 2)));
+        assert!(tail_repeats(&[200u8; 16], (8, 2), 1, (4, 2)));
+        // Too narrow for two MCUs: nothing to compare.
+        assert!(!tail_repeats(&[200u8; 8], (4, 2), 1, (4, 2)));
     }
 
     #[test]
