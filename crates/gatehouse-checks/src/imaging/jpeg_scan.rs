@@ -244,6 +244,11 @@ fn segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8], usize)> {
     })
 }
 
+/// Whether `marker` starts a frame (SOF0–SOF15 less DHT, JPG and DAC).
+fn is_frame(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+}
+
 /// The frame's size and components (a baseline or extended sequential Huffman frame).
 fn frame(segment: &[u8]) -> Option<(u64, u64, Vec<Component>)> {
     let height = u64::from(u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]));
@@ -265,7 +270,10 @@ fn frame(segment: &[u8]) -> Option<(u64, u64, Vec<Component>)> {
 /// component, else 8 times the largest sampling factors); `None` for other kinds of JPEG (no
 /// sequential frame before the scan).
 pub fn mcu_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let (_, segment, _) = segments(bytes).find(|(m, ..)| matches!(m, 0xC0 | 0xC1 | 0xDA))?;
+    let (marker, segment, _) = segments(bytes).find(|&(m, ..)| is_frame(m) || m == 0xDA)?;
+    if !matches!(marker, 0xC0 | 0xC1) {
+        return None;
+    }
     let (_, _, components) = frame(segment)?;
     if components.len() == 1 {
         return Some((8, 8));
@@ -284,16 +292,19 @@ fn walk_inner(bytes: &[u8]) -> Option<Scan> {
             0xC4 => {
                 let mut s = segment;
                 while s.len() >= 17 {
-                    let (class, id) = (s[0] >> 4, s[0] & 15);
+                    let (class, id) = (usize::from(s[0] >> 4), usize::from(s[0] & 15));
+                    if class > 1 || id > 3 {
+                        return None;
+                    }
                     let total: usize = s[1..17].iter().map(|&c| usize::from(c)).sum();
                     let table = Table::new(&s[1..17], s.get(17..17 + total)?)?;
-                    *tables.get_mut(usize::from(class.min(1)) * 4 + usize::from(id))? = Some(table);
+                    tables[class * 4 + id] = Some(table);
                     s = &s[17 + total..];
                 }
             }
             0xC0 | 0xC1 => (width, height, components) = frame(segment)?,
             // Progressive, lossless, hierarchical or arithmetic-coded frames.
-            0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+            m if is_frame(m) => return None,
             0xDD => interval = u64::from(u16::from_be_bytes([*segment.first()?, *segment.get(1)?])),
             0xDA => {
                 return scan(
@@ -373,8 +384,12 @@ fn scan(
     for i in 0..n {
         let selector = header.get(1 + 2 * i..3 + 2 * i)?;
         let c = components.iter().find(|c| c.id == selector[0])?;
-        let dc = tables[usize::from(selector[1] >> 4).min(3)].as_ref()?;
-        let ac = tables[4 + usize::from(selector[1] & 15).min(3)].as_ref()?;
+        let (td, ta) = (usize::from(selector[1] >> 4), usize::from(selector[1] & 15));
+        if td > 3 || ta > 3 {
+            return None;
+        }
+        let dc = tables[td].as_ref()?;
+        let ac = tables[4 + ta].as_ref()?;
         plan.push((dc, ac, u64::from(c.h), u64::from(c.v)));
     }
     // A single component is not interleaved: one block per MCU, over its own size.

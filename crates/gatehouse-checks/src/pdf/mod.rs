@@ -36,8 +36,9 @@ pub struct PdfLimits {
     pub max_stream_bytes: usize,
     /// Largest decompressed total over every stream read, in bytes.
     pub max_total_inflated: usize,
-    /// Largest picture decoded as a scan, in bytes of raw samples (an A4 page scanned at
-    /// 300 dpi in colour is 26 MB), checked before it is inflated.
+    /// Largest picture decoded as a scan of a page without text, in bytes of its raw samples
+    /// and of the pixels they unpack to (an A4 page scanned at 300 dpi in colour is 26 MB),
+    /// checked before it is inflated. A budget of its own, beside `max_total_inflated`.
     pub max_picture_bytes: usize,
 }
 
@@ -93,8 +94,8 @@ pub struct PdfReading {
     pub text_chars: usize,
     /// Pictures on the first page (a scanned statement is one picture).
     pub images: usize,
-    /// The largest picture on the first page (a scan's page, as the scanner or the phone's
-    /// scanning app stored it), where its encoding is read: it is judged like a photo.
+    /// The largest picture of a first page without text (a scan's page, as the scanner or the
+    /// phone's scanning app stored it), where its encoding is read: it is judged like a photo.
     #[serde(skip)]
     pub scan: Option<Scan>,
 }
@@ -139,7 +140,6 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
         .ok_or_else(|| PdfError::Corrupt("the first page is missing".into()))?;
     let fonts = fonts(&doc, resources);
     let images = pictures(&doc, resources).count();
-    let scan = largest_picture(&doc, resources, limits.max_picture_bytes);
     let mut text = String::new();
     let contents: Vec<&Obj> = match page.get("Contents") {
         Some(Obj::Array(items)) => items.iter().collect(),
@@ -161,9 +161,16 @@ pub fn read_first_page(bytes: &[u8], limits: &PdfLimits) -> Result<PdfReading, P
         text.push('\n');
     }
     let text = text.trim().to_string();
+    let text_chars = text.chars().filter(|c| !c.is_whitespace()).count();
+    // Only a page without text is a scan: a statement's logo is never decoded.
+    let scan = if text_chars == 0 {
+        largest_picture(&doc, resources, limits.max_picture_bytes)
+    } else {
+        None
+    };
     Ok(PdfReading {
         pages,
-        text_chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+        text_chars,
         text,
         images,
         scan,

@@ -85,11 +85,14 @@ pub fn scan(doc: &Document, stream: &Stream, max_bytes: usize) -> Result<Option<
     let Some(space) = dict.get("ColorSpace").and_then(|s| space(doc, s, 0)) else {
         return Ok(None);
     };
+    // Both the packed samples and the pixels they unpack to (a one-bit palette picture grows
+    // 24 times) stay within the limit, checked before anything is inflated.
     let row = (width * space.components() * bits).div_ceil(8);
-    let size = row
-        .checked_mul(height)
-        .filter(|&n| n <= max_bytes)
-        .ok_or(PdfError::TooComplex("picture size"))?;
+    let pixels = width * height * usize::from(space.channels());
+    let size = row * height;
+    if size.max(pixels) > max_bytes {
+        return Err(PdfError::TooComplex("picture size"));
+    }
     // A PNG predictor adds one byte per row; a little more is allowed, never more than that.
     let Some(data) = doc.decode_picture(stream, size + height + 64)? else {
         return Ok(None);
@@ -101,18 +104,18 @@ pub fn scan(doc: &Document, stream: &Stream, max_bytes: usize) -> Result<Option<
     let inverted = matches!(space, Space::Gray)
         && matches!(dict.get("Decode").map(|d| doc.resolve(d)),
             Some(Obj::Array(a)) if a.first().and_then(Obj::as_num) == Some(1.0));
-    let mut pixels = Vec::with_capacity(width * height * usize::from(space.channels()));
+    let mut out = Vec::with_capacity(pixels);
     for line in data.chunks_exact(row).take(height) {
-        convert(line, width, bits, &space, &mut pixels);
+        convert(line, width, bits, &space, &mut out);
     }
     if inverted {
-        pixels.iter_mut().for_each(|p| *p = 255 - *p);
+        out.iter_mut().for_each(|p| *p = 255 - *p);
     }
     Ok(Some(Scan::Pixels(Bitmap {
         width: width as u32,
         height: height as u32,
         channels: space.channels(),
-        data: pixels,
+        data: out,
     })))
 }
 
@@ -141,14 +144,15 @@ fn space(doc: &Document, obj: &Obj, depth: usize) -> Option<Space> {
                 }
                 b"Indexed" | b"I" if depth == 0 => {
                     let base = space(doc, items.get(1)?, depth + 1)?;
-                    let entries = doc.resolve(items.get(2)?).as_num()? as usize + 1;
+                    let entries =
+                        doc.resolve(items.get(2)?).as_num()?.clamp(0.0, 255.0) as usize + 1;
                     let mut table = match items.get(3).map(|t| (t, doc.resolve(t))) {
                         Some((_, Obj::Str(bytes))) => bytes.clone(),
                         Some((t, _)) => doc.decode(doc.stream(t)?).ok()?,
                         None => return None,
                     };
-                    // A short table is padded with black, as readers do.
-                    table.resize(entries.min(256) * base.components(), 0);
+                    // A short table is padded with zeros, as readers do.
+                    table.resize(entries * base.components(), 0);
                     Some(Space::Indexed {
                         base: Box::new(base),
                         table,
@@ -177,11 +181,13 @@ fn unpredict(
     row: usize,
     height: usize,
 ) -> Result<Vec<u8>, PdfError> {
+    // Values beyond these bounds are damage; clamping keeps the arithmetic below in range,
+    // and the row-length check then refuses them.
     let int = |key, default| {
         parms
             .and_then(|p| p.get(key))
             .and_then(Obj::as_num)
-            .map_or(default, |n| n as usize)
+            .map_or(default, |n| n.clamp(0.0, 65_535.0) as usize)
     };
     let predictor = int("Predictor", 1);
     let colors = int("Colors", 1);
@@ -190,7 +196,7 @@ fn unpredict(
     if predictor <= 1 {
         return Ok(data);
     }
-    if (colors, bits) == (0, 0) || colors > 32 || ![1, 2, 4, 8, 16].contains(&bits) {
+    if colors == 0 || colors > 32 || ![1, 2, 4, 8, 16].contains(&bits) {
         return Err(PdfError::Corrupt("bad predictor parameters".into()));
     }
     let stride = (colors * bits).div_ceil(8);
@@ -212,6 +218,9 @@ fn unpredict(
         }
         return Ok(data);
     }
+    if data.len() < (row + 1) * height {
+        return Err(PdfError::Corrupt("a picture shorter than its size".into()));
+    }
     let mut out = vec![0u8; row * height];
     let mut previous = vec![0u8; row];
     for (y, encoded) in data.chunks(row + 1).take(height).enumerate() {
@@ -219,7 +228,7 @@ fn unpredict(
             .split_first()
             .ok_or_else(|| PdfError::Corrupt("empty predictor row".into()))?;
         if encoded.len() < row {
-            break;
+            return Err(PdfError::Corrupt("a picture shorter than its size".into()));
         }
         let current = &mut out[y * row..(y + 1) * row];
         for i in 0..row {

@@ -153,6 +153,54 @@ fn flate_pictures_are_decoded_with_every_png_predictor() {
     );
 }
 
+/// The compressed data of a PNG written by the `png` crate with `filter`: the same zlib stream
+/// of predicted rows a PDF stores with `/FlateDecode` and `/Predictor 15`.
+fn png_stream(rgb: &[u8], w: u32, h: u32, filter: png::Filter) -> Vec<u8> {
+    let mut file = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut file, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_filter(filter);
+        let mut writer = encoder.write_header().expect("header");
+        writer.write_image_data(rgb).expect("pixels");
+    }
+    let (mut at, mut idat) = (8, Vec::new());
+    while at + 8 <= file.len() {
+        let len = u32::from_be_bytes(file[at..at + 4].try_into().expect("4 bytes")) as usize;
+        if &file[at + 4..at + 8] == b"IDAT" {
+            idat.extend_from_slice(&file[at + 8..at + 8 + len]);
+        }
+        at += 12 + len;
+    }
+    idat
+}
+
+#[test]
+fn pictures_predicted_by_an_independent_png_encoder_decode_exactly() {
+    let (w, h) = (41, 29);
+    let rgb = pattern(w, h, 3);
+    let dict = format!(
+        "/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode \
+         /DecodeParms << /Predictor 15 /Colors 3 /Columns {w} >>"
+    );
+    use png::Filter::*;
+    for filter in [NoFilter, Sub, Up, Avg, Paeth, Adaptive] {
+        let data = png_stream(&rgb, w as u32, h as u32, filter);
+        let pdf = testing::scanned_picture(&dict, &data, false, &[]);
+        assert_eq!(bitmap(&pdf).data, rgb, "{filter:?}");
+    }
+    // Half the rows: refused, not padded with black.
+    let data = testing::png_predicted(&rgb[..rgb.len() / 2], w * 3, 3);
+    let pdf = testing::scanned_picture(&dict, &data, true, &[]);
+    assert_eq!(
+        read_first_page(&pdf, &PdfLimits::default())
+            .expect("readable")
+            .scan,
+        None
+    );
+}
+
 #[test]
 fn grey_one_bit_indexed_cmyk_and_icc_pictures_become_grey_or_rgb() {
     // One bit per pixel, rows padded to a byte, inverted by /Decode [1 0] (0 is white).
@@ -209,6 +257,44 @@ fn damaged_or_oversized_pictures_are_not_decoded() {
             .expect("the page itself is readable")
             .scan
     };
+    // The limit holds the packed samples and the pixels they unpack to, before inflating:
+    // 40 × 40 RGB is 4,800 bytes; a one-bit palette picture of 80 × 80 packs into 800 bytes
+    // and unpacks to 19,200.
+    let small = |max_picture_bytes| PdfLimits {
+        max_picture_bytes,
+        ..PdfLimits::default()
+    };
+    let rgb = testing::scanned_picture(
+        "/Width 40 /Height 40 /ColorSpace /DeviceRGB /Filter /FlateDecode",
+        &pattern(40, 40, 3),
+        true,
+        &[],
+    );
+    assert!(read_first_page(&rgb, &limits)
+        .expect("readable")
+        .scan
+        .is_some());
+    assert_eq!(
+        read_first_page(&rgb, &small(4_000)).expect("readable").scan,
+        None
+    );
+    let palette = testing::scanned_picture(
+        "/Width 80 /Height 80 /BitsPerComponent 1 /ColorSpace [/Indexed /DeviceRGB 1 <ffffff000000>] \
+         /Filter /FlateDecode",
+        &[0b1010_1010; 800],
+        true,
+        &[],
+    );
+    assert!(read_first_page(&palette, &small(20_000))
+        .expect("readable")
+        .scan
+        .is_some());
+    assert_eq!(
+        read_first_page(&palette, &small(5_000))
+            .expect("readable")
+            .scan,
+        None
+    );
     // Fewer pixels than the size says.
     assert_eq!(
         scan(
@@ -240,11 +326,16 @@ fn damaged_or_oversized_pictures_are_not_decoded() {
         ),
         None
     );
-    assert_eq!(
-        scan(
-            "/Width 2 /Height 1 /ImageMask true /Filter /FlateDecode",
-            &[0]
-        ),
-        None
-    );
+    let mask =
+        "/Width 2 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode";
+    assert!(scan(mask, &[0]).is_some());
+    assert_eq!(scan(&format!("{mask} /ImageMask true"), &[0]), None);
+    // A palette size far beyond 255 and predictor columns far beyond any picture: refused
+    // or read without overflowing.
+    let dict =
+        "/Width 2 /Height 1 /ColorSpace [/Indexed /DeviceRGB 1e30 <ff0000>] /Filter /FlateDecode";
+    assert!(scan(dict, &[0, 1]).is_some());
+    let dict = "/Width 2 /Height 1 /ColorSpace /DeviceGray /Filter /FlateDecode \
+                /DecodeParms << /Predictor 12 /Columns 1e30 /Colors 1e30 >>";
+    assert_eq!(scan(dict, &[0, 1, 2]), None);
 }
