@@ -101,15 +101,18 @@ pub fn scan(doc: &Document, stream: &Stream, max_bytes: usize) -> Result<Option<
     if data.len() < size {
         return Err(PdfError::Corrupt("a picture shorter than its size".into()));
     }
-    let inverted = matches!(space, Space::Gray)
-        && matches!(dict.get("Decode").map(|d| doc.resolve(d)),
-            Some(Obj::Array(a)) if a.first().and_then(Obj::as_num) == Some(1.0));
+    // A `/Decode` pair from high to low inverts that component (one-bit scans are often
+    // stored so). Palette pictures' index ranges are not read.
+    let inverted: Vec<bool> = match dict.get("Decode").map(|d| doc.resolve(d)) {
+        Some(Obj::Array(pairs)) if !matches!(space, Space::Indexed { .. }) => pairs
+            .chunks(2)
+            .map(|p| matches!(p, [low, high] if low.as_num() > high.as_num()))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut out = Vec::with_capacity(pixels);
     for line in data.chunks_exact(row).take(height) {
-        convert(line, width, bits, &space, &mut out);
-    }
-    if inverted {
-        out.iter_mut().for_each(|p| *p = 255 - *p);
+        convert(line, width, bits, (&space, &inverted), &mut out);
     }
     Ok(Some(Scan::Pixels(Bitmap {
         width: width as u32,
@@ -281,8 +284,15 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
-/// Appends one row's pixels, as grey or RGB bytes, to `out`.
-fn convert(line: &[u8], width: usize, bits: usize, space: &Space, out: &mut Vec<u8>) {
+/// Appends one row's pixels, as grey or RGB bytes, to `out`; components whose `inverted` entry
+/// is set are read upside down.
+fn convert(
+    line: &[u8],
+    width: usize,
+    bits: usize,
+    (space, inverted): (&Space, &[bool]),
+    out: &mut Vec<u8>,
+) {
     let max = (1u32 << bits.min(8)) - 1;
     let sample = |i: usize| -> u32 {
         match bits {
@@ -294,7 +304,15 @@ fn convert(line: &[u8], width: usize, bits: usize, space: &Space, out: &mut Vec<
             }
         }
     };
-    let level = |i: usize| (sample(i) * 255 / max) as u8;
+    let n = space.components();
+    let level = |i: usize| {
+        let v = (sample(i) * 255 / max) as u8;
+        if inverted.get(i % n) == Some(&true) {
+            255 - v
+        } else {
+            v
+        }
+    };
     match space {
         Space::Gray => out.extend((0..width).map(level)),
         Space::Rgb => out.extend((0..width * 3).map(level)),

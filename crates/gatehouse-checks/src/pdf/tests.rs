@@ -223,6 +223,23 @@ fn grey_one_bit_indexed_cmyk_and_icc_pictures_become_grey_or_rgb() {
         &[],
     ));
     assert_eq!(b.data, [255, 255, 255, 0, 0, 0]);
+    // /Decode pairs from high to low invert their component: green here, and all four inks.
+    let dict =
+        "/Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Decode [0 1 1 0 0 1]";
+    let b = bitmap(&testing::scanned_picture(dict, &[10, 20, 30], false, &[]));
+    assert_eq!(b.data, [10, 235, 30]);
+    let dict = "/Width 1 /Height 1 /ColorSpace /DeviceCMYK /BitsPerComponent 8 \
+                /Decode [1 0 1 0 1 0 1 0]";
+    let b = bitmap(&testing::scanned_picture(dict, &[255; 4], false, &[]));
+    assert_eq!(b.data, [255, 255, 255]);
+    // Four bits a sample, and a palette in a stream with a CMYK base.
+    let dict = "/Width 3 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 4";
+    let b = bitmap(&testing::scanned_picture(dict, &[0x0F, 0x80], false, &[]));
+    assert_eq!(b.data, [0, 255, 136]);
+    let dict = "/Width 2 /Height 1 /BitsPerComponent 8 /ColorSpace [/Indexed /DeviceCMYK 1 6 0 R]";
+    let palette = testing::stream("", &[0, 0, 0, 0, 0, 0, 0, 255]);
+    let b = bitmap(&testing::scanned_picture(dict, &[1, 0], false, &[palette]));
+    assert_eq!(b.data, [0, 0, 0, 255, 255, 255]);
     // An ICC profile with one component is grey; sixteen bits keep their high byte.
     let dict = "/Width 2 /Height 1 /ColorSpace [/ICCBased 6 0 R] /BitsPerComponent 16";
     let icc = testing::stream("/N 1", b"profile");
