@@ -226,13 +226,8 @@ fn unpredict(
     }
     let mut out = vec![0u8; row * height];
     let mut previous = vec![0u8; row];
-    for (y, encoded) in data.chunks(row + 1).take(height).enumerate() {
-        let (&filter, encoded) = encoded
-            .split_first()
-            .ok_or_else(|| PdfError::Corrupt("empty predictor row".into()))?;
-        if encoded.len() < row {
-            return Err(PdfError::Corrupt("a picture shorter than its size".into()));
-        }
+    for (y, encoded) in data.chunks_exact(row + 1).take(height).enumerate() {
+        let (filter, encoded) = (encoded[0], &encoded[1..]);
         let current = &mut out[y * row..(y + 1) * row];
         for i in 0..row {
             let guess = png_guess(filter, current, &previous, i, stride)

@@ -81,19 +81,36 @@ pub fn statement(lines: &[&str], compress: bool) -> Vec<u8> {
     )
 }
 
+/// A one-page PDF whose page draws the picture `/Im1` through the matrix `placement`; its
+/// pictures are `pictures` (name and object, numbered from 5), followed by `extra` objects.
+fn picture_page(placement: &str, pictures: &[(&str, Vec<u8>)], extra: &[Vec<u8>]) -> Vec<u8> {
+    let xobjects: String = pictures
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("/{name} {} 0 R ", 5 + i))
+        .collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << {xobjects}>> >> >>")
+            .into_bytes(),
+        stream("", format!("q {placement} cm /Im1 Do Q").as_bytes()),
+    ];
+    objects.extend(pictures.iter().map(|(_, object)| object.clone()));
+    objects.extend_from_slice(extra);
+    build(&objects, "")
+}
+
 /// A page that only draws a picture (a scanned statement) in an encoding that is not decoded
 /// (JBIG2, as black-and-white scanners store pages), beside a small JPEG logo.
 pub fn scanned() -> Vec<u8> {
-    build(
+    picture_page(
+        "500 0 0 700 40 60",
         &[
-            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Logo 5 0 R /Im1 6 0 R >> >> >>".to_vec(),
-            stream("", b"q 500 0 0 700 40 60 cm /Im1 Do Q"),
-            stream("/Type /XObject /Subtype /Image /Width 40 /Height 20 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", b"logo"),
-            stream("/Type /XObject /Subtype /Image /Width 1700 /Height 2200 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode", b"\x97JB2"),
+            ("Logo", stream("/Type /XObject /Subtype /Image /Width 40 /Height 20 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", b"logo")),
+            ("Im1", stream("/Type /XObject /Subtype /Image /Width 1700 /Height 2200 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode", b"\x97JB2")),
         ],
-        "",
+        &[],
     )
 }
 
@@ -101,25 +118,13 @@ pub fn scanned() -> Vec<u8> {
 /// colour space, filters), `data` its stream, Flate-compressed first when `compress`.
 /// `extra` objects follow it (numbered from 6: a palette or an ICC profile the picture names).
 pub fn scanned_picture(dict: &str, data: &[u8], compress: bool, extra: &[Vec<u8>]) -> Vec<u8> {
-    let mut objects = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>".to_vec(),
-        stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
-    ];
-    if compress {
-        objects.push(stream(
-            &format!("/Type /XObject /Subtype /Image {dict}"),
-            &deflate(data),
-        ));
+    let data = if compress {
+        deflate(data)
     } else {
-        objects.push(stream(
-            &format!("/Type /XObject /Subtype /Image {dict}"),
-            data,
-        ));
-    }
-    objects.extend_from_slice(extra);
-    build(&objects, "")
+        data.to_vec()
+    };
+    let picture = stream(&format!("/Type /XObject /Subtype /Image {dict}"), &data);
+    picture_page("595 0 0 842 0 0", &[("Im1", picture)], extra)
 }
 
 /// `rows` (each `row` bytes) as a PNG predictor writes them: each row after its filter byte,
@@ -147,19 +152,16 @@ pub fn png_predicted(data: &[u8], row: usize, stride: usize) -> Vec<u8> {
 /// A page that only draws `jpeg`, stored as a `width` × `height` DCTDecode picture (a scan as
 /// scanners and scanning apps store it), beside a small thumbnail picture.
 pub fn scanned_jpeg(jpeg: &[u8], width: u32, height: u32) -> Vec<u8> {
-    build(
+    picture_page(
+        "595 0 0 842 0 0",
         &[
-            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << /Th 5 0 R /Im1 6 0 R >> >> >>".to_vec(),
-            stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
-            stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", b"tiny"),
-            stream(
+            ("Th", stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", b"tiny")),
+            ("Im1", stream(
                 &format!("/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter [/FlateDecode /DCTDecode]"),
                 &deflate(jpeg),
-            ),
+            )),
         ],
-        "",
+        &[],
     )
 }
 
