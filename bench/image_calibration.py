@@ -3,6 +3,7 @@
 defects, run through `gatehouse inspect image`, with the rate of every reason code per variant.
 
     python3 bench/image_calibration.py [--images DIR] [--gatehouse target/release/gatehouse]
+    python3 bench/image_calibration.py --sweep    # each defect at several strengths
 
 The clean set is every picture under DIR (default ../shared/data/images); each variant is made
 from each clean picture here, with OpenCV, and written without metadata. The script needs
@@ -30,6 +31,10 @@ EXPECT = {
     "on_table_tilted": set(),
     "upside_down": set(),
     "blur": {"IMAGE_BLURRY"},
+    "motion_blur": {"IMAGE_BLURRY"},
+    "blur_noisy": {"IMAGE_BLURRY"},
+    "noisy": set(),
+    "low_quality_jpeg": set(),
     "dark": {"IMAGE_TOO_DARK"},
     "overexposed": {"IMAGE_OVEREXPOSED"},
     "glare": {"IMAGE_GLARE"},
@@ -143,6 +148,35 @@ def side_light(img, seed):
     return np.clip(img.astype(np.float32) * (1 + 0.4 * t)[..., None], 0, 255).astype(np.uint8)
 
 
+def motion(img, length, degrees):
+    """A hand moving while the shutter is open: `img` averaged along a line of `length` pixels
+    at `degrees` from the horizontal."""
+    k = np.zeros((length, length), np.float32)
+    k[length // 2, :] = 1
+    rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), degrees, 1.0)
+    k = cv2.warpAffine(k, rot, (length, length))
+    return cv2.filter2D(img, -1, k / k.sum())
+
+
+def noise(img, sigma, seed):
+    """Sensor noise of standard deviation `sigma`, as in a photo taken in low light."""
+    rng = np.random.default_rng(seed + 2000)
+    return np.clip(img.astype(np.float32) + rng.normal(0, sigma, img.shape), 0, 255).astype(np.uint8)
+
+
+def spot(img, radius, amplitude, cx=0.6, cy=0.45):
+    """A Gaussian highlight of `radius` (share of the short side) centred at (cx, cy)."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = min(h, w) * radius
+    light = np.exp(-(((xx - w * cx) ** 2 + (yy - h * cy) ** 2) / (2 * r * r)))[..., None]
+    return np.clip(img.astype(np.float32) + light * amplitude, 0, 255).astype(np.uint8)
+
+
+# JPEG quality of each variant's file (92 where not given).
+QUALITY = {"low_quality_jpeg": 25}
+
+
 def variants(img, seed):
     h, w = img.shape[:2]
     long = max(h, w)
@@ -150,10 +184,11 @@ def variants(img, seed):
     out["blur"] = cv2.GaussianBlur(img, (0, 0), long / 220)
     out["dark"] = np.clip(img.astype(np.float32) * 0.22, 0, 255).astype(np.uint8)
     out["overexposed"] = np.clip(img.astype(np.float32) * 1.7 + 90, 0, 255).astype(np.uint8)
-    yy, xx = np.mgrid[0:h, 0:w]
-    cy, cx, r = h * 0.45, w * 0.6, min(h, w) * 0.14
-    spot = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r)))[..., None]
-    out["glare"] = np.clip(img.astype(np.float32) + spot * 420, 0, 255).astype(np.uint8)
+    out["motion_blur"] = motion(img, max(3, long // 60), 20)
+    out["blur_noisy"] = noise(cv2.GaussianBlur(img, (0, 0), long / 220), 8, seed)
+    out["noisy"] = noise(img, 10, seed)
+    out["low_quality_jpeg"] = img
+    out["glare"] = spot(img, 0.14, 420)
     grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     out["grayscale"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     f = 200 / long
@@ -176,6 +211,27 @@ def variants(img, seed):
     return out
 
 
+def sweep_variants(img, seed):
+    """Each defect at several strengths (`--sweep`): where detection starts."""
+    h, w = img.shape[:2]
+    long = max(h, w)
+    out = {}
+    for d in (800, 500, 350, 220):
+        out[f"blur sigma=long/{d}"] = cv2.GaussianBlur(img, (0, 0), long / d)
+    for d in (100, 60, 40):
+        out[f"motion length=long/{d}"] = motion(img, max(3, long // d), 20)
+    out["blur long/350 + noise 5"] = noise(cv2.GaussianBlur(img, (0, 0), long / 350), 5, seed)
+    for f in (0.45, 0.35, 0.28):
+        out[f"dark x{f}"] = np.clip(img.astype(np.float32) * f, 0, 255).astype(np.uint8)
+    for a, b in ((1.3, 50), (1.5, 70)):
+        out[f"overexposed x{a}+{b}"] = np.clip(img.astype(np.float32) * a + b, 0, 255).astype(np.uint8)
+    for r in (0.06, 0.10, 0.20):
+        out[f"glare radius={r}"] = spot(img, r, 420)
+    out["glare radius=0.14 soft"] = spot(img, 0.14, 250)
+    out["glare radius=0.12 low left"] = spot(img, 0.12, 420, 0.2, 0.75)
+    return out
+
+
 METRICS = []
 
 
@@ -191,7 +247,8 @@ def inspect(gatehouse, path, label=""):
                    f"clip={e['clipped_white']:.3f} edge={s['edge_ratio']:.3f} "
                    f"colour={m['colourfulness']:5.1f} cover={d['coverage']:.2f} "
                    f"struct={d['structure']:.2f} cut={','.join(d['cut_sides']) or '-'} "
-                   f"glare={len(m['glare'])} moire={m['moire']:.2f}")
+                   f"glare={len(m['glare'])} moire={m['moire']:.2f} "
+                   f"dir={s['directional']['edge_ratio']:.2f} step={s['directional']['step_ratio']:.2f}")
     return {r["code"] for r in out["reasons"]}
 
 
@@ -202,6 +259,8 @@ def main():
     parser.add_argument("--gatehouse", default=str(here / "target" / "release" / "gatehouse"))
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--keep", help="write the variants to this folder and keep them")
+    parser.add_argument("--sweep", action="store_true",
+                        help="each defect at several strengths instead: the codes raised")
     args = parser.parse_args()
     sources = sorted(p for p in pathlib.Path(args.images).rglob("*")
                      if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
@@ -213,12 +272,22 @@ def main():
         os.makedirs(tmp, exist_ok=True)
         for i, src in enumerate(sources):
             img = cv2.imread(str(src), cv2.IMREAD_COLOR)
-            results["clean"].append((src.name, inspect(args.gatehouse, src, "clean " + src.name) & PHOTO_CODES))
-            for name, v in variants(img, i).items():
-                path = pathlib.Path(tmp) / f"{i}-{name}.jpg"
-                cv2.imwrite(str(path), v, [cv2.IMWRITE_JPEG_QUALITY, 92])
+            if not args.sweep:
+                results["clean"].append((src.name, inspect(args.gatehouse, src, "clean " + src.name) & PHOTO_CODES))
+            made = sweep_variants(img, i) if args.sweep else variants(img, i)
+            for name, v in made.items():
+                path = pathlib.Path(tmp) / f"{i}-{name.replace(' ', '_').replace('/', '_')}.jpg"
+                cv2.imwrite(str(path), v, [cv2.IMWRITE_JPEG_QUALITY, QUALITY.get(name, 92)])
                 results[name].append((src.name, inspect(args.gatehouse, path, name + " " + src.name) & PHOTO_CODES))
     print(f"{len(sources)} source pictures; rates are over them.\n")
+    if args.sweep:
+        print("| variant | pictures with no photo code | codes raised |")
+        print("|---|---|---|")
+        for name, rows in results.items():
+            counts = collections.Counter(c for _, codes in rows for c in codes)
+            text = ", ".join(f"{c} {k}/{len(rows)}" for c, k in counts.most_common()) or "none"
+            print(f"| {name} | {sum(1 for _, codes in rows if not codes)}/{len(rows)} | {text} |")
+        return
     print(f"| variant | expected | detected | other photo codes raised |")
     print(f"|---|---|---|---|")
     for name, expected in EXPECT.items():

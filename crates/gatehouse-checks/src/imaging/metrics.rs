@@ -5,6 +5,7 @@ use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
 use super::region::Rect;
+pub use super::sharpness::{sharpness, Sharpness};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Exposure {
@@ -53,82 +54,8 @@ pub fn exposure(gray: &GrayImage, area: Rect) -> Exposure {
     }
 }
 
-/// Sharpness: how much of the edge contrast survives at the finest scale.
-///
-/// Blur removes the second derivative faster than the first, so the ratio of the Laplacian's
-/// spread to the gradient's mean (over pixels on edges) falls with blur whatever the contrast
-/// or lighting. `laplacian_variance` is the classic measure, kept for the evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Sharpness {
-    pub laplacian_variance: f64,
-    /// Mean |Laplacian| / mean |gradient| on the strongest 10% of edges (about 0.3 sharp, under
-    /// 0.1 very blurred).
-    pub edge_ratio: f64,
-    /// Mean gradient magnitude of those edges.
-    pub edge_strength: f64,
-}
-
-pub fn sharpness(gray: &GrayImage, area: Rect) -> Sharpness {
-    let (w, h) = gray.dimensions();
-    let (w, h) = (w as usize, h as usize);
-    let raw = gray.as_raw();
-    // |Laplacian| ≤ 4 × 255 and |gx| + |gy| ≤ 2 × 255: histograms give the means of the
-    // strongest tenth exactly, in one pass and without keeping every pixel's values.
-    let mut laplacians = vec![0u32; 1021];
-    let mut gradients = vec![0u32; 511];
-    let (x0, x1) = (
-        (area.x as usize).max(1),
-        (area.right() as usize).min(w.saturating_sub(1)),
-    );
-    let (y0, y1) = (
-        (area.y as usize).max(1),
-        (area.bottom() as usize).min(h.saturating_sub(1)),
-    );
-    let (mut sum, mut sum_sq, mut n) = (0i64, 0i64, 0u64);
-    let y1 = if x1 > x0 { y1 } else { y0 };
-    for y in y0..y1 {
-        let (up, row, down) = (
-            &raw[(y - 1) * w..y * w],
-            &raw[y * w..(y + 1) * w],
-            &raw[(y + 1) * w..(y + 2) * w],
-        );
-        let centre = row[x0 - 1..x1 + 1].windows(3);
-        let vertical = up[x0..x1].iter().zip(&down[x0..x1]);
-        for (win, (&u, &d)) in centre.zip(vertical) {
-            let (l, c, r) = (i32::from(win[0]), i32::from(win[1]), i32::from(win[2]));
-            let (u, d) = (i32::from(u), i32::from(d));
-            let lap = l + r + u + d - 4 * c;
-            let grad = (r - l).unsigned_abs() + (d - u).unsigned_abs();
-            sum += i64::from(lap);
-            sum_sq += i64::from(lap) * i64::from(lap);
-            laplacians[lap.unsigned_abs() as usize] += 1;
-            gradients[grad as usize] += 1;
-        }
-        n += (x1.saturating_sub(x0)) as u64;
-    }
-    if n == 0 {
-        return Sharpness {
-            laplacian_variance: 0.0,
-            edge_ratio: 0.0,
-            edge_strength: 0.0,
-        };
-    }
-    let mean = sum as f64 / n as f64;
-    let laplacian_variance = sum_sq as f64 / n as f64 - mean * mean;
-    // The strongest tenth of gradients, where blur shows; flat areas only add noise.
-    let top = (n / 10).max(1);
-    let grad = top_mean(&gradients, top);
-    // The Laplacian peaks beside an edge, not on it: compare with the strongest Laplacians.
-    let lap = top_mean(&laplacians, top);
-    Sharpness {
-        laplacian_variance,
-        edge_ratio: if grad > 0.0 { lap / grad } else { 0.0 },
-        edge_strength: grad,
-    }
-}
-
 /// Mean of the `count` largest values counted in `histogram` (index = value).
-fn top_mean(histogram: &[u32], count: u64) -> f64 {
+pub(crate) fn top_mean(histogram: &[u32], count: u64) -> f64 {
     let (mut left, mut sum) = (count, 0u64);
     for (value, &n) in histogram.iter().enumerate().rev() {
         let take = u64::from(n).min(left);

@@ -20,6 +20,7 @@ pub mod region;
 pub mod resample;
 pub mod screen;
 mod settings;
+mod sharpness;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 #[cfg(test)]
@@ -265,10 +266,20 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
     }
     let s = &m.sharpness;
     // Blur is judged on the document; with none found, that is the reason to give.
-    if s.edge_ratio < settings.blur_edge_ratio && !not_found {
+    let d = &s.directional;
+    let blurry = s.edge_ratio < settings.blur_edge_ratio
+        || d.edge_ratio < settings.blur_direction_ratio
+        || d.step_ratio < settings.blur_step_ratio;
+    // Both are given for a photo of a screen, which is soft: blur lowers the spectrum's
+    // median the moiré score is measured against, so a smeared photo can read as one.
+    if blurry && !not_found {
         push(
             IMAGE_BLURRY,
             json!({"edge_ratio": round(s.edge_ratio, 3), "min_edge_ratio": settings.blur_edge_ratio,
+                   "direction_edge_ratio": round(d.edge_ratio, 3),
+                   "min_direction_edge_ratio": settings.blur_direction_ratio,
+                   "weakest_direction": d.direction,
+                   "step_ratio": round(d.step_ratio, 3), "min_step_ratio": settings.blur_step_ratio,
                    "laplacian_variance": round(s.laplacian_variance, 1)}),
         );
     }

@@ -27,6 +27,12 @@ pub struct ImageSettings {
     pub overexposed_share: f64,
     /// Edge ratio (|Laplacian| over |gradient| on the strongest edges) below which it is blurry.
     pub blur_edge_ratio: f64,
+    /// The same along the weakest of four directions, below which it is smeared (a moving
+    /// hand).
+    pub blur_direction_ratio: f64,
+    /// Step ratio (how much of an edge's contrast is crossed within two pixels, on the
+    /// strongest edges of the weakest direction) below which it is blurry; holds under noise.
+    pub blur_step_ratio: f64,
     /// Smallest blown-out spot, as a share of the document, reported as glare.
     pub glare_min_share: f64,
     /// Least share of its bounding box a blown-out spot must fill to be glare (a reflection
@@ -64,6 +70,8 @@ impl Default for ImageSettings {
             overexposed_share: 0.5,
             overexposed_p05: 150,
             blur_edge_ratio: 0.4,
+            blur_direction_ratio: 0.4,
+            blur_step_ratio: 0.78,
             glare_min_share: 0.004,
             glare_min_fill: 0.45,
             min_colourfulness: 6.0,

@@ -351,3 +351,87 @@ fn a_reflection_is_glare_unless_the_whole_picture_is_washed_out() {
     );
     assert!(!washed.contains(&"IMAGE_GLARE".to_owned()), "{washed:?}");
 }
+
+/// The findings with their evidence.
+fn found(bytes: &[u8]) -> Vec<Finding> {
+    let settings = ImageSettings::default();
+    let report = ImageReport {
+        kind: Kind::Document,
+        analysis: analyse(bytes, &settings),
+        duplicates: Vec::new(),
+    };
+    findings(&report, &settings)
+}
+
+fn blur_evidence(bytes: &[u8]) -> Option<Value> {
+    found(bytes)
+        .into_iter()
+        .find(|f| f.code == "IMAGE_BLURRY")
+        .and_then(|f| f.evidence)
+}
+
+/// `img` averaged along rows over a triangle `2 × half + 1` pixels wide: a hand moving
+/// sideways while the shutter is open.
+fn smear_rows(img: &RgbImage, half: u32) -> RgbImage {
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let (mut sum, mut weight) = ([0u32; 3], 0u32);
+        for dx in 0..=2 * half {
+            let sx = (x + dx).saturating_sub(half).min(img.width() - 1);
+            let k = half + 1 - dx.abs_diff(half);
+            let p = img.get_pixel(sx, y);
+            for c in 0..3 {
+                sum[c] += k * u32::from(p[c]);
+            }
+            weight += k;
+        }
+        Rgb(sum.map(|s| (s / weight) as u8))
+    })
+}
+
+#[test]
+fn a_photo_smeared_by_a_moving_hand_is_blurry_along_its_motion() {
+    let sharp = encode(&card_photo(900, 600), ImageFormat::Png);
+    assert_eq!(blur_evidence(&sharp), None);
+    let smeared = encode(&smear_rows(&card_photo(900, 600), 6), ImageFormat::Png);
+    let evidence = blur_evidence(&smeared).expect("a smear is blurry");
+    assert_eq!(evidence["weakest_direction"], "horizontal", "{evidence}");
+    // The edges along the motion stay sharp: the picture as a whole does not read as blurred.
+    let settings = ImageSettings::default();
+    assert!(
+        evidence["edge_ratio"].as_f64().unwrap() >= settings.blur_edge_ratio,
+        "{evidence}"
+    );
+}
+
+/// `img` with sensor noise: each pixel lifted or lowered by up to 16 levels.
+fn with_noise(img: &RgbImage) -> RgbImage {
+    let mut seed = 11u64;
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        seed = super::testing::mix(seed);
+        let noise = (seed % 33) as i32 - 16;
+        Rgb(img
+            .get_pixel(x, y)
+            .0
+            .map(|c| (i32::from(c) + noise).clamp(0, 255) as u8))
+    })
+}
+
+#[test]
+fn a_blurred_photo_is_blurry_under_sensor_noise() {
+    let blurred = image::imageops::blur(&card_photo(900, 600), 3.0);
+    let noisy = encode(&with_noise(&blurred), ImageFormat::Png);
+    let evidence = blur_evidence(&noisy).expect("blurry under noise");
+    let settings = ImageSettings::default();
+    // The noise lifts the edge ratios over their thresholds; the step ratio shows the blur.
+    assert!(
+        evidence["edge_ratio"].as_f64().unwrap() >= settings.blur_edge_ratio,
+        "{evidence}"
+    );
+    assert!(
+        evidence["step_ratio"].as_f64().unwrap() < settings.blur_step_ratio,
+        "{evidence}"
+    );
+    // Noise on a sharp photo is not blur.
+    let grainy = encode(&with_noise(&card_photo(900, 600)), ImageFormat::Png);
+    assert_eq!(blur_evidence(&grainy), None);
+}
