@@ -124,27 +124,6 @@ mod tests {
     use super::*;
     use image::{Luma, Rgb};
 
-    fn stripes(w: u32, h: u32, period: u32) -> GrayImage {
-        GrayImage::from_fn(w, h, |x, _| {
-            Luma([if (x / period).is_multiple_of(2) {
-                40
-            } else {
-                210
-            }])
-        })
-    }
-
-    #[test]
-    fn blur_lowers_the_edge_ratio() {
-        let sharp = stripes(200, 100, 6);
-        let blurred = image::imageops::blur(&sharp, 3.0);
-        let all = Rect::full(200, 100);
-        let a = sharpness(&sharp, all);
-        let b = sharpness(&blurred, all);
-        assert!(a.edge_ratio > 2.0 * b.edge_ratio, "{a:?} {b:?}");
-        assert!(a.laplacian_variance > 10.0 * b.laplacian_variance);
-    }
-
     #[test]
     fn grey_has_no_colour() {
         let grey = RgbImage::from_fn(50, 50, |x, y| {

@@ -73,12 +73,13 @@ impl Sharpness {
 
 /// One direction's histograms: of |second difference| (≤ 510) and of |difference two apart|
 /// (≤ 255); and by |difference four apart| (≤ 255), how many pixels had it and the sum of the
-/// largest difference two apart around each.
+/// largest difference two apart around each (in 64 bits: a working size set to thousands of
+/// pixels would overflow 32).
 struct Tally {
     second: [u32; 511],
     near: [u32; 256],
     far: [u32; 256],
-    far_near_sum: [u32; 256],
+    far_near_sum: [u64; 256],
 }
 
 impl Tally {
@@ -104,7 +105,7 @@ impl Tally {
         self.second[second.unsigned_abs() as usize] += 1;
         self.near[near] += 1;
         self.far[far] += 1;
-        self.far_near_sum[far] += widest as u32;
+        self.far_near_sum[far] += widest as u64;
         (second, a1 - b1)
     }
 }
@@ -200,7 +201,7 @@ fn weakest(tallies: &[Tally], top: u64) -> Directional {
 /// Over the `top` strongest differences four apart (`far[v]` pixels had difference `v`, and
 /// `near_sum[v]` is the sum of their largest differences two apart), the sum of the latter
 /// over the sum of the former.
-fn step_ratio(far: &[u32; 256], near_sum: &[u32; 256], top: u64) -> f64 {
+fn step_ratio(far: &[u32; 256], near_sum: &[u64; 256], top: u64) -> f64 {
     let (mut left, mut sum_far, mut sum_near) = (top, 0f64, 0f64);
     for value in (1..256).rev() {
         let n = u64::from(far[value]);
@@ -210,7 +211,7 @@ fn step_ratio(far: &[u32; 256], near_sum: &[u32; 256], top: u64) -> f64 {
         // The last bin is taken in part, at its mean.
         let take = n.min(left);
         sum_far += (take * value as u64) as f64;
-        sum_near += f64::from(near_sum[value]) * take as f64 / n as f64;
+        sum_near += near_sum[value] as f64 * take as f64 / n as f64;
         left -= take;
         if left == 0 {
             break;
@@ -227,6 +228,27 @@ fn step_ratio(far: &[u32; 256], near_sum: &[u32; 256], top: u64) -> f64 {
 mod tests {
     use super::*;
     use image::Luma;
+
+    fn stripes(w: u32, h: u32, period: u32) -> GrayImage {
+        GrayImage::from_fn(w, h, |x, _| {
+            Luma([if (x / period).is_multiple_of(2) {
+                40
+            } else {
+                210
+            }])
+        })
+    }
+
+    #[test]
+    fn blur_lowers_the_edge_ratio() {
+        let sharp = stripes(200, 100, 6);
+        let blurred = image::imageops::blur(&sharp, 3.0);
+        let all = Rect::full(200, 100);
+        let a = sharpness(&sharp, all);
+        let b = sharpness(&blurred, all);
+        assert!(a.edge_ratio > 2.0 * b.edge_ratio, "{a:?} {b:?}");
+        assert!(a.laplacian_variance > 10.0 * b.laplacian_variance);
+    }
 
     /// Squares of print on paper: edges in every direction.
     fn print() -> GrayImage {
