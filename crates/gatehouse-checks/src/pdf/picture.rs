@@ -102,17 +102,29 @@ pub fn scan(doc: &Document, stream: &Stream, max_bytes: usize) -> Result<Option<
         return Err(PdfError::Corrupt("a picture shorter than its size".into()));
     }
     // A `/Decode` pair from high to low inverts that component (one-bit scans are often
-    // stored so). Palette pictures' index ranges are not read.
-    let inverted: Vec<bool> = match dict.get("Decode").map(|d| doc.resolve(d)) {
-        Some(Obj::Array(pairs)) if !matches!(space, Space::Indexed { .. }) => pairs
-            .chunks(2)
-            .map(|p| matches!(p, [low, high] if low.as_num() > high.as_num()))
-            .collect(),
-        _ => Vec::new(),
+    // stored so). A palette picture's pair maps each sample to an index instead.
+    let decode = match dict.get("Decode").map(|d| doc.resolve(d)) {
+        Some(Obj::Array(pairs)) => pairs.as_slice(),
+        _ => &[],
+    };
+    let (inverted, indices) = match &space {
+        Space::Indexed { .. } => (Vec::new(), palette_indices(decode, bits)),
+        _ => (
+            decode
+                .chunks(2)
+                .map(|p| matches!(p, [low, high] if low.as_num() > high.as_num()))
+                .collect(),
+            Vec::new(),
+        ),
+    };
+    let reading = Reading {
+        space: &space,
+        inverted: &inverted,
+        indices: &indices,
     };
     let mut out = Vec::with_capacity(pixels);
     for line in data.chunks_exact(row).take(height) {
-        convert(line, width, bits, (&space, &inverted), &mut out);
+        convert(line, width, bits, &reading, &mut out);
     }
     Ok(Some(Scan::Pixels(Bitmap {
         width: width as u32,
@@ -279,15 +291,44 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
+/// How a picture's samples become pixels.
+struct Reading<'a> {
+    space: &'a Space,
+    /// Per component, whether its `/Decode` pair runs from high to low.
+    inverted: &'a [bool],
+    /// For a palette picture with a `/Decode` pair, the palette index of each sample value
+    /// (empty: the sample is the index).
+    indices: &'a [usize],
+}
+
+/// The palette index of each sample value of a `bits`-bit palette picture under the `/Decode`
+/// pair `[low high]` (the index is low + sample × (high − low) / (2^bits − 1), rounded, at
+/// least 0); empty without a usable pair.
+fn palette_indices(decode: &[Obj], bits: usize) -> Vec<usize> {
+    let [low, high] = decode else {
+        return Vec::new();
+    };
+    let (Some(low), Some(high)) = (low.as_num(), high.as_num()) else {
+        return Vec::new();
+    };
+    let max = (1usize << bits.min(8)) - 1;
+    (0..=max)
+        .map(|s| {
+            let index = low + s as f64 * (high - low) / max as f64;
+            // Out-of-range values fall outside the palette, which reads as black.
+            index.round().clamp(0.0, 65_536.0) as usize
+        })
+        .collect()
+}
+
 /// Appends one row's pixels, as grey or RGB bytes, to `out`; components whose `inverted` entry
 /// is set are read upside down.
-fn convert(
-    line: &[u8],
-    width: usize,
-    bits: usize,
-    (space, inverted): (&Space, &[bool]),
-    out: &mut Vec<u8>,
-) {
+fn convert(line: &[u8], width: usize, bits: usize, reading: &Reading, out: &mut Vec<u8>) {
+    let Reading {
+        space,
+        inverted,
+        indices,
+    } = reading;
     let max = (1u32 << bits.min(8)) - 1;
     let sample = |i: usize| -> u32 {
         match bits {
@@ -320,7 +361,8 @@ fn convert(
         Space::Indexed { base, table } => {
             let n = base.components();
             for x in 0..width {
-                let at = sample(x) as usize * n;
+                let s = sample(x) as usize;
+                let at = indices.get(s).copied().unwrap_or(s) * n;
                 let entry = table.get(at..at + n).unwrap_or(&[0, 0, 0, 0][..n]);
                 match **base {
                     Space::Cmyk => {

@@ -156,14 +156,30 @@ fn flate_pictures_are_decoded_with_every_png_predictor() {
 /// The compressed data of a PNG written by the `png` crate with `filter`: the same zlib stream
 /// of predicted rows a PDF stores with `/FlateDecode` and `/Predictor 15`.
 fn png_stream(rgb: &[u8], w: u32, h: u32, filter: png::Filter) -> Vec<u8> {
+    png_stream_of(
+        rgb,
+        (w, h),
+        (png::ColorType::Rgb, png::BitDepth::Eight),
+        filter,
+    )
+}
+
+/// `png_stream` for any colour type and depth (`packed`: rows of packed samples, each row
+/// padded to a byte).
+fn png_stream_of(
+    packed: &[u8],
+    (w, h): (u32, u32),
+    (color, depth): (png::ColorType, png::BitDepth),
+    filter: png::Filter,
+) -> Vec<u8> {
     let mut file = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut file, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_color(color);
+        encoder.set_depth(depth);
         encoder.set_filter(filter);
         let mut writer = encoder.write_header().expect("header");
-        writer.write_image_data(rgb).expect("pixels");
+        writer.write_image_data(packed).expect("pixels");
     }
     let (mut at, mut idat) = (8, Vec::new());
     while at + 8 <= file.len() {
@@ -198,6 +214,74 @@ fn pictures_predicted_by_an_independent_png_encoder_decode_exactly() {
             .expect("readable")
             .scan,
         None
+    );
+}
+
+#[test]
+fn predicted_pictures_of_fewer_than_eight_bits_decode_exactly() {
+    // One-bit grey, 2 bits and 4 bits: the predictors work on whole bytes, one byte apart.
+    let (w, h) = (37u32, 11u32);
+    for (bits, depth) in [
+        (1, png::BitDepth::One),
+        (2, png::BitDepth::Two),
+        (4, png::BitDepth::Four),
+    ] {
+        let row = (w as usize * bits).div_ceil(8);
+        let packed: Vec<u8> = pattern(row, h as usize, 1);
+        let dict = format!(
+            "/Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent {bits} \
+             /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 1 \
+             /BitsPerComponent {bits} /Columns {w} >>"
+        );
+        let plain =
+            format!("/Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent {bits}");
+        let expected = bitmap(&testing::scanned_picture(&plain, &packed, false, &[])).data;
+        use png::Filter::*;
+        for filter in [NoFilter, Sub, Up, Avg, Paeth] {
+            let data = png_stream_of(&packed, (w, h), (png::ColorType::Grayscale, depth), filter);
+            let pdf = testing::scanned_picture(&dict, &data, false, &[]);
+            assert_eq!(bitmap(&pdf).data, expected, "{bits} bits, {filter:?}");
+        }
+    }
+}
+
+#[test]
+fn a_palette_decode_pair_maps_samples_to_other_indices() {
+    // Two colours at one bit: /Decode [1 0] swaps them, as a scanner storing 0 as white does.
+    let dict = "/Width 4 /Height 1 /BitsPerComponent 1 \
+                /ColorSpace [/Indexed /DeviceRGB 1 <ffffff000000>]";
+    let plain = bitmap(&testing::scanned_picture(dict, &[0b0011_0000], false, &[])).data;
+    assert_eq!(plain, [255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0]);
+    let swapped = format!("{dict} /Decode [1 0]");
+    let b = bitmap(&testing::scanned_picture(
+        &swapped,
+        &[0b0011_0000],
+        false,
+        &[],
+    ));
+    assert_eq!(b.data, [0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255]);
+    // A range beyond the palette reads as black, not as another entry or a panic.
+    let white_last = "/Width 4 /Height 1 /BitsPerComponent 1 \
+                      /ColorSpace [/Indexed /DeviceRGB 1 <000000ffffff>] /Decode [0 9]";
+    let b = bitmap(&testing::scanned_picture(
+        white_last,
+        &[0b0011_0000],
+        false,
+        &[],
+    ));
+    assert_eq!(b.data, [0; 12]);
+}
+
+#[test]
+fn sixteen_bit_rgb_keeps_each_samples_high_byte() {
+    let dict = "/Width 2 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 16";
+    let data = [
+        0x12, 0x34, 0xab, 0xcd, 0xff, 0x00, 0x00, 0xff, 0x80, 0x01, 0x7f, 0xfe,
+    ];
+    let b = bitmap(&testing::scanned_picture(dict, &data, false, &[]));
+    assert_eq!(
+        (b.channels, b.data),
+        (3, vec![0x12, 0xab, 0xff, 0x00, 0x80, 0x7f])
     );
 }
 
