@@ -235,6 +235,10 @@ def sweep_variants(img, seed):
 METRICS = []
 
 
+def num(value):
+    return "-" if value is None else f"{value:.2f}"
+
+
 def inspect(gatehouse, path, label=""):
     run = subprocess.run([gatehouse, "inspect", "image", "--kind", "document", str(path)],
                          capture_output=True, text=True)
@@ -248,7 +252,7 @@ def inspect(gatehouse, path, label=""):
                    f"colour={m['colourfulness']:5.1f} cover={d['coverage']:.2f} "
                    f"struct={d['structure']:.2f} cut={','.join(d['cut_sides']) or '-'} "
                    f"glare={len(m['glare'])} moire={m['moire']:.2f} "
-                   f"dir={s['directional']['edge_ratio']:.2f} step={s['directional']['step_ratio']:.2f}")
+                   f"dir={num(s['directional']['edge_ratio'])} step={num(s['directional']['step_ratio'])}")
     return {r["code"] for r in out["reasons"]}
 
 

@@ -268,18 +268,21 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
     // Blur is judged on the document; with none found, that is the reason to give.
     let d = &s.directional;
     let blurry = s.edge_ratio < settings.blur_edge_ratio
-        || d.edge_ratio < settings.blur_direction_ratio
-        || d.step_ratio < settings.blur_step_ratio;
+        || d.edge_ratio
+            .is_some_and(|r| r < settings.blur_direction_ratio)
+        || d.step_ratio.is_some_and(|r| r < settings.blur_step_ratio);
     // Both are given for a photo of a screen, which is soft: blur lowers the spectrum's
     // median the moiré score is measured against, so a smeared photo can read as one.
     if blurry && !not_found {
         push(
             IMAGE_BLURRY,
             json!({"edge_ratio": round(s.edge_ratio, 3), "min_edge_ratio": settings.blur_edge_ratio,
-                   "direction_edge_ratio": round(d.edge_ratio, 3),
+                   "direction_edge_ratio": d.edge_ratio.map(|r| round(r, 3)),
                    "min_direction_edge_ratio": settings.blur_direction_ratio,
                    "weakest_direction": d.direction,
-                   "step_ratio": round(d.step_ratio, 3), "min_step_ratio": settings.blur_step_ratio,
+                   "step_ratio": d.step_ratio.map(|r| round(r, 3)),
+                   "step_direction": d.step_direction,
+                   "min_step_ratio": settings.blur_step_ratio,
                    "laplacian_variance": round(s.laplacian_variance, 1)}),
         );
     }

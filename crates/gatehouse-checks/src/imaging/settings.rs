@@ -31,7 +31,8 @@ pub struct ImageSettings {
     /// hand).
     pub blur_direction_ratio: f64,
     /// Step ratio (how much of an edge's contrast is crossed within two pixels, on the
-    /// strongest edges of the weakest direction) below which it is blurry; holds under noise.
+    /// strongest edges, least over the four directions) below which it is blurry; holds under
+    /// noise.
     pub blur_step_ratio: f64,
     /// Smallest blown-out spot, as a share of the document, reported as glare.
     pub glare_min_share: f64,

@@ -395,10 +395,15 @@ fn a_photo_smeared_by_a_moving_hand_is_blurry_along_its_motion() {
     let smeared = encode(&smear_rows(&card_photo(900, 600), 6), ImageFormat::Png);
     let evidence = blur_evidence(&smeared).expect("a smear is blurry");
     assert_eq!(evidence["weakest_direction"], "horizontal", "{evidence}");
-    // The edges along the motion stay sharp: the picture as a whole does not read as blurred.
+    // The edges along the motion stay sharp: the picture as a whole does not read as blurred,
+    // the weakest direction does.
     let settings = ImageSettings::default();
     assert!(
         evidence["edge_ratio"].as_f64().unwrap() >= settings.blur_edge_ratio,
+        "{evidence}"
+    );
+    assert!(
+        evidence["direction_edge_ratio"].as_f64().unwrap() < settings.blur_direction_ratio,
         "{evidence}"
     );
 }
