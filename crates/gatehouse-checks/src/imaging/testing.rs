@@ -139,3 +139,21 @@ pub fn assert_no_duplicates(pictures: impl Iterator<Item = Vec<u8>>) {
         }
     }
 }
+
+/// `img` averaged along rows over a triangle `2 × half + 1` pixels wide: a hand moving
+/// sideways while the shutter is open.
+pub fn smear_rows(img: &RgbImage, half: u32) -> RgbImage {
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let (mut sum, mut weight) = ([0u32; 3], 0u32);
+        for dx in 0..=2 * half {
+            let sx = (x + dx).saturating_sub(half).min(img.width() - 1);
+            let k = half + 1 - dx.abs_diff(half);
+            let p = img.get_pixel(sx, y);
+            for c in 0..3 {
+                sum[c] += k * u32::from(p[c]);
+            }
+            weight += k;
+        }
+        Rgb(sum.map(|s| (s / weight) as u8))
+    })
+}

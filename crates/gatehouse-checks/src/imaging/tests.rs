@@ -370,29 +370,14 @@ fn blur_evidence(bytes: &[u8]) -> Option<Value> {
         .and_then(|f| f.evidence)
 }
 
-/// `img` averaged along rows over a triangle `2 × half + 1` pixels wide: a hand moving
-/// sideways while the shutter is open.
-fn smear_rows(img: &RgbImage, half: u32) -> RgbImage {
-    RgbImage::from_fn(img.width(), img.height(), |x, y| {
-        let (mut sum, mut weight) = ([0u32; 3], 0u32);
-        for dx in 0..=2 * half {
-            let sx = (x + dx).saturating_sub(half).min(img.width() - 1);
-            let k = half + 1 - dx.abs_diff(half);
-            let p = img.get_pixel(sx, y);
-            for c in 0..3 {
-                sum[c] += k * u32::from(p[c]);
-            }
-            weight += k;
-        }
-        Rgb(sum.map(|s| (s / weight) as u8))
-    })
-}
-
 #[test]
 fn a_photo_smeared_by_a_moving_hand_is_blurry_along_its_motion() {
     let sharp = encode(&card_photo(900, 600), ImageFormat::Png);
     assert_eq!(blur_evidence(&sharp), None);
-    let smeared = encode(&smear_rows(&card_photo(900, 600), 6), ImageFormat::Png);
+    let smeared = encode(
+        &super::testing::smear_rows(&card_photo(900, 600), 6),
+        ImageFormat::Png,
+    );
     let evidence = blur_evidence(&smeared).expect("a smear is blurry");
     assert_eq!(evidence["weakest_direction"], "horizontal", "{evidence}");
     // The edges along the motion stay sharp: the picture as a whole does not read as blurred,

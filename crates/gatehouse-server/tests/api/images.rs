@@ -1,6 +1,6 @@
 //! Image checks through the API: pre-checks and the reasons a submission gets for its photos.
 
-use gatehouse_checks::imaging::testing::{card_photo, encode_jpeg};
+use gatehouse_checks::imaging::testing::{card_photo, encode_jpeg, smear_rows};
 use gatehouse_store::Backend;
 use reqwest::Method;
 use serde_json::Value;
@@ -50,6 +50,26 @@ async fn precheck_names_what_to_fix_and_stores_nothing(backend: Backend) {
         "{reason}"
     );
     assert_eq!(reason["retry"], true);
+    // A hand moving sideways: blurry along the rows only, and the evidence says which way.
+    let smeared = encode_jpeg(&smear_rows(&card_photo(5, 640, 420), 6));
+    let r = precheck(&app, &token, "document", smeared).await;
+    let blur = r.body["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "IMAGE_BLURRY")
+        .unwrap_or_else(|| panic!("IMAGE_BLURRY: {}", r.body));
+    assert_eq!(
+        blur["evidence"]["weakest_direction"], "horizontal",
+        "{blur}"
+    );
+    assert!(
+        blur["evidence"]["direction_edge_ratio"].as_f64().unwrap()
+            < blur["evidence"]["min_direction_edge_ratio"]
+                .as_f64()
+                .unwrap(),
+        "{blur}"
+    );
 
     let mut dark = card_photo(4, 640, 420);
     dark.pixels_mut().for_each(|p| p.0 = p.0.map(|c| c / 6));
