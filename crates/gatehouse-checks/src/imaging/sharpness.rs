@@ -12,10 +12,9 @@
 //!   taken in low light reads as sharp. The step ratio does not: where the difference between
 //!   the pixels two away on either side (four apart) is among the strongest tenth (and at
 //!   least half the 99th percentile), it is compared with the largest difference between
-//!   pixels two apart in the same span. A sharp
-//!   step is crossed within two pixels, so the two are equal; a blurred one spreads over
-//!   several, and four apart the difference is twice as large. Noise adds about as much to
-//!   either.
+//!   pixels two apart in the same span. A sharp step is crossed within two pixels, so the two
+//!   are equal; a blurred one spreads over several, and four apart the difference is twice as
+//!   large. Noise adds about as much to either.
 //!
 //! Every second pixel of every second row is measured (the differences use all the pixels
 //! around it): the strongest tenth of edges is the same tenth at a quarter of the cost. Every
