@@ -210,6 +210,10 @@ pub(crate) fn round(v: f64, places: i32) -> f64 {
     (v * f).round() / f
 }
 
+/// The mean brightness of a document lit like a scan: colourfulness is judged as if the
+/// picture were this bright (see the black-and-white check in [`findings`]).
+const LIT_MEAN: f64 = 224.0;
+
 /// The reasons `report` gives, with evidence a reviewer can check (metric values against the
 /// thresholds, regions in the original picture's pixels).
 pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> {
@@ -297,9 +301,11 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
             );
         }
     }
-    // Colour fades with the light: judge it relative to a normally lit picture, so a dark
-    // colour photo is called dark, not black and white.
-    let colour = m.colourfulness * 128.0 / e.mean.clamp(32.0, 128.0);
+    // Colour fades with the light: judge it as if the document were lit like a scan, so a
+    // dim colour photo is called dark, not black and white, and a pale card's verdict does
+    // not hang on the exposure (a phone photo's page is often at 130-180 where a scan's is
+    // at 190-230). Above that brightness clipping, not the light, takes the colour away.
+    let colour = m.colourfulness * LIT_MEAN / e.mean.clamp(32.0, LIT_MEAN);
     // A washed-out picture has lost its colour with its detail: that is the reason to give.
     if kind == Kind::Document && colour < settings.min_colourfulness && !washed_out {
         push(

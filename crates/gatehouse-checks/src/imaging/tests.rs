@@ -188,6 +188,37 @@ fn transformed(f: impl Fn(Rgb<u8>) -> Rgb<u8>) -> Vec<u8> {
 }
 
 #[test]
+fn a_pale_colour_card_is_not_black_and_white_in_dimmer_light() {
+    // A card in pale colours, photographed at the brightness of a scan and dimmer, as a phone
+    // exposes it: colourfulness falls with the light, so the check must not.
+    let pale = |k: f32, light: f32| {
+        transformed(move |p| {
+            let l = (f32::from(p[0]) + f32::from(p[1]) + f32::from(p[2])) / 3.0;
+            Rgb(p
+                .0
+                .map(|c| ((l + k * (f32::from(c) - l)) * light).clamp(0.0, 255.0) as u8))
+        })
+    };
+    let settings = ImageSettings::default();
+    let colour = |bytes: &[u8]| {
+        let report = ImageReport {
+            kind: Kind::Document,
+            analysis: analyse(bytes, &settings),
+            duplicates: Vec::new(),
+        };
+        findings(&report, &settings)
+            .into_iter()
+            .find(|f| f.code == "IMAGE_BLACK_AND_WHITE")
+    };
+    for light in [1.4, 1.1, 0.8, 0.6] {
+        let card = pale(0.2, light);
+        assert_eq!(colour(&card), None, "pale card at {light}");
+        let grey = pale(0.0, light);
+        assert!(colour(&grey).is_some(), "grey card at {light}");
+    }
+}
+
+#[test]
 fn each_defect_has_its_reason() {
     let dark = transformed(|p| Rgb(p.0.map(|c| c / 5)));
     assert!(codes(&dark, Kind::Document).contains(&"IMAGE_TOO_DARK".into()));
