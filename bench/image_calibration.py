@@ -38,6 +38,9 @@ EXPECT = {
     "dark": {"IMAGE_TOO_DARK"},
     "overexposed": {"IMAGE_OVEREXPOSED"},
     "glare": {"IMAGE_GLARE"},
+    "dim": set(),
+    "dim_glare": {"IMAGE_GLARE"},
+    "on_table_glare": {"IMAGE_GLARE"},
     "grayscale": {"IMAGE_BLACK_AND_WHITE"},
     "tiny": {"IMAGE_TOO_SMALL"},
     "cropped_corner": {"DOCUMENT_CUT_OFF"},
@@ -164,6 +167,12 @@ def noise(img, sigma, seed):
     return np.clip(img.astype(np.float32) + rng.normal(0, sigma, img.shape), 0, 255).astype(np.uint8)
 
 
+def dim(img, seed):
+    """The brightness a phone gives a page: the scan at 0.82 (white paper near 210 instead of
+    at clipping) with light sensor noise."""
+    return noise(np.clip(img.astype(np.float32) * 0.82, 0, 255).astype(np.uint8), 3, seed)
+
+
 def spot(img, radius, amplitude, cx=0.6, cy=0.45):
     """A Gaussian highlight of `radius` (share of the short side) centred at (cx, cy)."""
     h, w = img.shape[:2]
@@ -189,6 +198,8 @@ def variants(img, seed):
     out["noisy"] = noise(img, 10, seed)
     out["low_quality_jpeg"] = img
     out["glare"] = spot(img, 0.14, 420)
+    out["dim"] = dim(img, seed)
+    out["dim_glare"] = spot(out["dim"], 0.14, 420)
     grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     out["grayscale"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     f = 200 / long
@@ -203,6 +214,7 @@ def variants(img, seed):
     doc_w, doc_h = int(w * fw * 0.7 / w), int(h * fw * 0.7 / w)
     corner = (fw / 2 - doc_w / 2, fh / 2 + doc_h / 2) if seed % 2 else (fw / 2 + doc_w / 2, fh / 2 + doc_h / 2)
     out["finger_on_corner"] = finger(out["on_table"], corner, seed)
+    out["on_table_glare"] = spot(out["on_table"], 0.10, 420)
     out["on_table_tilted"] = tilted(out["on_table"], 12 if seed % 2 else -12, seed)
     out["uneven_light"] = side_light(img, seed)
     out["on_table_uneven"] = side_light(out["on_table"], seed)
@@ -227,6 +239,7 @@ def sweep_variants(img, seed):
         out[f"overexposed x{a}+{b}"] = np.clip(img.astype(np.float32) * a + b, 0, 255).astype(np.uint8)
     for r in (0.06, 0.10, 0.20):
         out[f"glare radius={r}"] = spot(img, r, 420)
+    out["glare radius=0.20 dim"] = spot(dim(img, seed), 0.20, 420)
     out["glare radius=0.14 soft"] = spot(img, 0.14, 250)
     out["glare radius=0.12 low left"] = spot(img, 0.12, 420, 0.2, 0.75)
     return out
