@@ -129,12 +129,6 @@ fn blobs(rgb: &RgbImage, doc: Rect, hit: impl Fn(&[u8]) -> bool) -> Vec<Blob> {
 const LIT_PAPER_SHARE: f64 = 0.3;
 const LIT_PAPER_SPAN: f64 = 0.75;
 
-/// Share of the middle of such a region's box (its central third each way) that must still
-/// show something other than near-white for it to be lit paper. Light falling across a page
-/// keeps its print (the calibration's side-lit pages: 0.10-0.29); a reflection large enough to
-/// span the page washes out everything at its centre (its large glare spots: 0-0.021).
-const LIT_PAPER_PRINT: f64 = 0.05;
-
 /// Most of its box a spot may fill: an ellipse fills π/4 of it, a printed white box all of it.
 const MAX_FILL: f64 = 0.88;
 
@@ -162,13 +156,10 @@ pub fn spots(
         };
         // A blown-out region filling most of the document is overexposure, not a spot; one
         // covering a third of it from side to side is white paper under light that falls
-        // across it, unless its middle is washed out too: only a reflection that large lifts
-        // the print there.
+        // across it (a reflection is a spot on the document, not a band through it).
         let span = |part: u32, whole: u32| f64::from(part) / f64::from(whole.max(1));
         let across = span(bbox.width, doc.width).max(span(bbox.height, doc.height));
-        let lit_paper =
-            share > LIT_PAPER_SHARE && across >= LIT_PAPER_SPAN && !washed_out_centre(gray, bbox);
-        if share > 0.6 || lit_paper {
+        if share > 0.6 || (share > LIT_PAPER_SHARE && across >= LIT_PAPER_SPAN) {
             continue;
         }
         // A reflection fades out: just outside it the picture is still bright (a white
@@ -193,23 +184,6 @@ pub fn spots(
     }
     out.sort_by(|a, b| b.share.total_cmp(&a.share));
     out
-}
-
-/// Whether the central third (each way) of `bbox` is almost all near-white: a reflection's
-/// core lifts even dark print above 200, where light falling across a page leaves print.
-fn washed_out_centre(gray: &GrayImage, bbox: Rect) -> bool {
-    let (x0, x1) = (bbox.x + bbox.width / 3, bbox.x + 2 * bbox.width / 3);
-    let (y0, y1) = (bbox.y + bbox.height / 3, bbox.y + 2 * bbox.height / 3);
-    let (mut shown, mut total) = (0u64, 0u64);
-    for y in y0..y1 {
-        for x in x0..x1 {
-            total += 1;
-            if gray.get_pixel(x, y)[0] < 200 {
-                shown += 1;
-            }
-        }
-    }
-    total > 0 && (shown as f64) < LIT_PAPER_PRINT * total as f64
 }
 
 fn grow(r: Rect, by: u32, within: Rect) -> Rect {
@@ -403,31 +377,6 @@ mod tests {
         let found = spots(&with_spot, &gray, Rect::full(w, h), 0.005, 0.45);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].bbox.x > 120, "{found:?}");
-    }
-
-    #[test]
-    fn a_reflection_spanning_the_page_is_glare_not_lit_paper() {
-        // White paper with lines of print under a reflection so large that it clips a third
-        // of the page from top to bottom, as light falling across it would: but it washes out
-        // the print at its centre, where side light leaves it.
-        let (w, h) = (300, 200);
-        let rgb = RgbImage::from_fn(w, h, |x, y| {
-            let ink = (y / 6) % 4 == 0 && (x / 4) % 3 != 0;
-            let base = if ink { 40.0 } else { 235.0 };
-            let d2 = (f64::from(x) - 170.0).powi(2) + (f64::from(y) - 100.0).powi(2);
-            let light = 420.0 * (-d2 / (2.0 * 40.0f64.powi(2))).exp();
-            Rgb([(base + light).min(255.0) as u8; 3])
-        });
-        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
-        assert_eq!(found.len(), 1, "{found:?}");
-        let spot = &found[0];
-        assert!(spot.share > LIT_PAPER_SHARE, "{spot:?}");
-        assert!(
-            f64::from(spot.bbox.height) >= LIT_PAPER_SPAN * f64::from(h),
-            "{spot:?}"
-        );
-        assert!(spot.covers_print);
     }
 
     #[test]
