@@ -123,11 +123,25 @@ fn blobs(rgb: &RgbImage, doc: Rect, hit: impl Fn(&[u8]) -> bool) -> Vec<Blob> {
         .collect()
 }
 
-/// Share of the document and span of its width or height from which a blown-out region is
-/// lit paper rather than a reflection (the calibration's glare spots cover at most a quarter
-/// and span at most 0.77 of a side; side light on white pages clips 0.34-0.52 spanning 0.77-0.98).
+/// Share of the document and span of its width or height from which a blown-out region may
+/// be lit paper rather than a reflection (the calibration's usual glare spots, of radius 0.14
+/// of the short side, cover at most a quarter and span at most 0.77 of a side; side light on
+/// white pages clips 0.34-0.52 spanning 0.77-0.98).
 const LIT_PAPER_SHARE: f64 = 0.3;
 const LIT_PAPER_SPAN: f64 = 0.75;
+
+/// Such a region is still a reflection when two things hold, measured on the calibration's
+/// pictures (side-lit and overexposed pages against reflections of radius 0.20):
+/// - its middle (the central third of its box each way) is blown out but for less than this
+///   share: a reflection that large clips everything at its centre, print included (0-0.10
+///   left unclipped), where light falling across a page leaves the print (0.12-0.52);
+const REFLECTION_MIDDLE_LEFT: f64 = 0.11;
+/// - and no edge of the document is blown out along more than this share of it (in a strip
+///   from 3% to 10% of the way in, clear of the document's outline): light falling across a
+///   page comes from beyond one of its edges and clips along it (0.75-1.0), a reflection sits
+///   on the page (0.10-0.59). This also keeps a side-lit page whose middle is blank (a
+///   letter's margin, a blank visa page) from being read as a reflection.
+const LIT_EDGE: f64 = 0.67;
 
 /// Most of its box a spot may fill: an ellipse fills π/4 of it, a printed white box all of it.
 const MAX_FILL: f64 = 0.88;
@@ -156,10 +170,13 @@ pub fn spots(
         };
         // A blown-out region filling most of the document is overexposure, not a spot; one
         // covering a third of it from side to side is white paper under light that falls
-        // across it (a reflection is a spot on the document, not a band through it).
+        // across it, unless it is shaped like a reflection (above).
         let span = |part: u32, whole: u32| f64::from(part) / f64::from(whole.max(1));
         let across = span(bbox.width, doc.width).max(span(bbox.height, doc.height));
-        if share > 0.6 || (share > LIT_PAPER_SHARE && across >= LIT_PAPER_SPAN) {
+        let lit_paper = share > LIT_PAPER_SHARE
+            && across >= LIT_PAPER_SPAN
+            && !large_reflection(rgb, bbox, doc);
+        if share > 0.6 || lit_paper {
             continue;
         }
         // A reflection fades out: just outside it the picture is still bright (a white
@@ -184,6 +201,65 @@ pub fn spots(
     }
     out.sort_by(|a, b| b.share.total_cmp(&a.share));
     out
+}
+
+/// Whether a large blown-out region in box `bbox` is a reflection on the page rather than
+/// light falling across it (see `REFLECTION_MIDDLE_LEFT` and `LIT_EDGE`).
+fn large_reflection(rgb: &RgbImage, bbox: Rect, doc: Rect) -> bool {
+    let middle = Rect {
+        x: bbox.x + bbox.width / 3,
+        y: bbox.y + bbox.height / 3,
+        width: bbox.width / 3,
+        height: bbox.height / 3,
+    };
+    if middle.area() == 0 || 1.0 - clipped_share(rgb, middle) >= REFLECTION_MIDDLE_LEFT {
+        return false;
+    }
+    let (dy0, dy1) = strip(doc.height);
+    let (dx0, dx1) = strip(doc.width);
+    let edges = [
+        Rect {
+            x: doc.x,
+            y: doc.y + dy0,
+            width: doc.width,
+            height: dy1 - dy0,
+        },
+        Rect {
+            x: doc.x,
+            y: doc.bottom() - dy1,
+            width: doc.width,
+            height: dy1 - dy0,
+        },
+        Rect {
+            x: doc.x + dx0,
+            y: doc.y,
+            width: dx1 - dx0,
+            height: doc.height,
+        },
+        Rect {
+            x: doc.right() - dx1,
+            y: doc.y,
+            width: dx1 - dx0,
+            height: doc.height,
+        },
+    ];
+    edges.iter().all(|&e| clipped_share(rgb, e) <= LIT_EDGE)
+}
+
+/// The depths, from an edge of a side `len` long, of the strip that stands for that edge:
+/// from 3% to 10% in, at least one pixel deep.
+fn strip(len: u32) -> (u32, u32) {
+    let from = len * 3 / 100;
+    (from, (len / 10).max(from + 1).min(len))
+}
+
+/// Share of the pixels in `area` that are clipped.
+fn clipped_share(rgb: &RgbImage, area: Rect) -> f64 {
+    let mut n = 0u64;
+    for row in super::metrics::rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
+        n += row.chunks_exact(3).filter(|p| is_clipped(p)).count() as u64;
+    }
+    n as f64 / area.area().max(1) as f64
 }
 
 fn grow(r: Rect, by: u32, within: Rect) -> Rect {
@@ -377,6 +453,55 @@ mod tests {
         let found = spots(&with_spot, &gray, Rect::full(w, h), 0.005, 0.45);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].bbox.x > 120, "{found:?}");
+    }
+
+    #[test]
+    fn a_reflection_spanning_the_page_is_glare_not_lit_paper() {
+        // White paper with lines of print under a reflection so large that it clips a third
+        // of the page from top to bottom, as light falling across it would: but it washes out
+        // the print at its centre, where side light leaves it.
+        let (w, h) = (300, 200);
+        let rgb = RgbImage::from_fn(w, h, |x, y| {
+            let ink = (y / 6) % 4 == 0 && (x / 4) % 3 != 0;
+            let base = if ink { 40.0 } else { 235.0 };
+            let d2 = (f64::from(x) - 170.0).powi(2) + (f64::from(y) - 100.0).powi(2);
+            let light = 420.0 * (-d2 / (2.0 * 40.0f64.powi(2))).exp();
+            Rgb([(base + light).min(255.0) as u8; 3])
+        });
+        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let spot = &found[0];
+        assert!(spot.share > LIT_PAPER_SHARE, "{spot:?}");
+        assert!(
+            f64::from(spot.bbox.height) >= LIT_PAPER_SPAN * f64::from(h),
+            "{spot:?}"
+        );
+        assert!(spot.covers_print);
+    }
+
+    #[test]
+    fn a_side_lit_page_blank_under_the_light_is_not_glare() {
+        // A letter lit by a lamp beside its left edge, the paper clipping over a half-disc
+        // from top to bottom there; its print starts a third of the way in, or there is none,
+        // so the blown-out region's middle is blank: the clipping along the lit edge is what
+        // tells it from a reflection.
+        let (w, h) = (240, 200);
+        let page = |print_from: u32| {
+            RgbImage::from_fn(w, h, |xi, yi| {
+                let (x, y) = (f64::from(xi), f64::from(yi));
+                let ink = xi >= print_from && yi % 12 < 2 && xi % 7 < 4;
+                let base = if ink { 120.0 } else { 235.0 };
+                let lamp = (x.powi(2) + (y - 100.0).powi(2)).sqrt();
+                Rgb([(base * (1.3 - 0.5 * lamp / 233.0)).min(255.0) as u8; 3])
+            })
+        };
+        for print_from in [70, 100, w] {
+            let lit = page(print_from);
+            let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
+            let found = spots(&lit, &gray, Rect::full(w, h), 0.004, 0.45);
+            assert!(found.is_empty(), "print from {print_from}: {found:?}");
+        }
     }
 
     #[test]
