@@ -11,7 +11,8 @@ pub use super::sharpness::{sharpness, Sharpness};
 pub struct Exposure {
     /// Mean luminance, 0–255.
     pub mean: f64,
-    /// 5th and 95th percentiles of luminance.
+    /// 1st, 5th and 95th percentiles of luminance.
+    pub p01: u8,
     pub p05: u8,
     pub p95: u8,
     /// Share of pixels at or above 250.
@@ -47,6 +48,7 @@ pub fn exposure(gray: &GrayImage, area: Rect) -> Exposure {
     };
     Exposure {
         mean: sum as f64 / total as f64,
+        p01: percentile(0.01),
         p05: percentile(0.05),
         p95: percentile(0.95),
         clipped_white: histogram[250..].iter().sum::<u64>() as f64 / total as f64,

@@ -246,6 +246,13 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
                    "min_long_side": settings.min_long_side, "min_short_side": settings.min_short_side}),
         );
     }
+    let s = &m.sharpness;
+    // Blur is judged on the document; with none found, that is the reason to give.
+    let d = &s.directional;
+    let blurry = s.edge_ratio < settings.blur_edge_ratio
+        || d.edge_ratio
+            .is_some_and(|r| r < settings.blur_direction_ratio)
+        || d.step_ratio.is_some_and(|r| r < settings.blur_step_ratio);
     let e = &m.exposure;
     let mut washed_out = false;
     let not_found = kind != Kind::Selfie
@@ -259,22 +266,20 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
                    "min_mean": settings.dark_mean, "min_p95": settings.dark_p95}),
         );
     } else if e.p05 > settings.overexposed_p05
-        || (e.clipped_white > settings.overexposed_share && e.p05 > settings.overexposed_p05 - 25)
+        || (e.clipped_white > settings.overexposed_share
+            && (e.p05 > settings.overexposed_p05 - 25
+                // Blur spreads thin print into the paper and lifts its darkest tones too, so
+                // then only the 5th percentile tells of the light.
+                || (e.p01 > settings.overexposed_p01 && !blurry)))
     {
         washed_out = true;
         push(
             IMAGE_OVEREXPOSED,
-            json!({"clipped_share": round(e.clipped_white, 3), "p05": e.p05,
-                   "max_clipped_share": settings.overexposed_share}),
+            json!({"clipped_share": round(e.clipped_white, 3), "p05": e.p05, "p01": e.p01,
+                   "max_clipped_share": settings.overexposed_share,
+                   "max_p05": settings.overexposed_p05, "max_p01": settings.overexposed_p01}),
         );
     }
-    let s = &m.sharpness;
-    // Blur is judged on the document; with none found, that is the reason to give.
-    let d = &s.directional;
-    let blurry = s.edge_ratio < settings.blur_edge_ratio
-        || d.edge_ratio
-            .is_some_and(|r| r < settings.blur_direction_ratio)
-        || d.step_ratio.is_some_and(|r| r < settings.blur_step_ratio);
     // Both are given for a photo of a screen, which is soft: blur lowers the spectrum's
     // median the moiré score is measured against, so a smeared photo can read as one.
     if blurry && !not_found {
@@ -301,16 +306,19 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
             );
         }
     }
-    // Colour fades with the light: judge it as if the document were lit like a scan, so a
-    // dim colour photo is called dark, not black and white, and a pale card's verdict does
-    // not hang on the exposure (a phone photo's page is often at 130-180 where a scan's is
-    // at 190-230). Above that brightness clipping, not the light, takes the colour away.
+    // Colour fades with the light: scale it up as if the document were lit like a scan, so
+    // a dim colour photo is called dark, not black and white, and a pale card's verdict does
+    // not hang on the exposure (a phone photo's page is often at 130-180 where a scan's is at
+    // 190-230; the calibration's palest colour card fell under the threshold at 0.82 of its
+    // scanned brightness). Above that brightness clipping, not the light, takes colour away.
     let colour = m.colourfulness * LIT_MEAN / e.mean.clamp(32.0, LIT_MEAN);
     // A washed-out picture has lost its colour with its detail: that is the reason to give.
     if kind == Kind::Document && colour < settings.min_colourfulness && !washed_out {
         push(
             IMAGE_BLACK_AND_WHITE,
-            json!({"colourfulness": round(colour, 2), "min_colourfulness": settings.min_colourfulness}),
+            json!({"colourfulness": round(colour, 2), "min_colourfulness": settings.min_colourfulness,
+                   "measured_colourfulness": round(m.colourfulness, 2),
+                   "mean_luminance": round(e.mean, 1)}),
         );
     }
     if kind != Kind::Selfie {

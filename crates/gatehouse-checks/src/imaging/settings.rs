@@ -23,8 +23,11 @@ pub struct ImageSettings {
     /// The 5th percentile of luminance above which nothing dark is left: overexposed…
     pub overexposed_p05: u8,
     /// …as is a document with more than this share blown out while its 5th percentile is
-    /// within 25 of `overexposed_p05`.
+    /// within 25 of `overexposed_p05`, or its 1st percentile above `overexposed_p01` while it
+    /// is sharp (even the darkest print is lifted: a clean page that clips this much still has
+    /// black ink).
     pub overexposed_share: f64,
+    pub overexposed_p01: u8,
     /// Edge ratio (|Laplacian| over |gradient| on the strongest edges) below which it is blurry.
     pub blur_edge_ratio: f64,
     /// The same along the weakest of four directions, below which it is smeared (a moving
@@ -70,6 +73,7 @@ impl Default for ImageSettings {
             dark_p95: 100,
             overexposed_share: 0.5,
             overexposed_p05: 150,
+            overexposed_p01: 85,
             blur_edge_ratio: 0.4,
             blur_direction_ratio: 0.4,
             blur_step_ratio: 0.78,

@@ -383,6 +383,49 @@ fn a_reflection_is_glare_unless_the_whole_picture_is_washed_out() {
     assert!(!washed.contains(&"IMAGE_GLARE".to_owned()), "{washed:?}");
 }
 
+#[test]
+fn a_page_washed_out_to_grey_ink_is_overexposed_and_a_white_page_is_not() {
+    // A scanned page: white paper clipping over most of it, a tenth of black print and a
+    // grey photo. As scanned, more than half clips but the ink is black; washed out (gain
+    // 1.7, lifted by 90) the ink is grey at 110, under the 5th-percentile test's 125, and
+    // nothing dark is left.
+    let page = RgbImage::from_fn(600, 420, |x, y| {
+        let print = (y / 8) % 3 == 0 && (x / 5) % 4 != 0 && x > 300;
+        let photo = (40..240).contains(&x) && (80..340).contains(&y);
+        Rgb(if print {
+            [12, 12, 14]
+        } else if photo {
+            [120, 110, 100]
+        } else {
+            [255, 255, 255]
+        })
+    });
+    let washed = RgbImage::from_fn(600, 420, |x, y| {
+        Rgb(page
+            .get_pixel(x, y)
+            .0
+            .map(|c| (f64::from(c) * 1.7 + 90.0).min(255.0) as u8))
+    });
+    let settings = ImageSettings::default();
+    let exposure = |img: &RgbImage| {
+        analyse(&encode(img, ImageFormat::Png), &settings)
+            .unwrap()
+            .metrics
+            .exposure
+    };
+    let (before, after) = (exposure(&page), exposure(&washed));
+    assert!(
+        before.clipped_white > settings.overexposed_share,
+        "{before:?}"
+    );
+    assert!(after.p05 <= settings.overexposed_p05 - 25, "{after:?}");
+    let overexposed = |img: &RgbImage| {
+        codes(&encode(img, ImageFormat::Png), Kind::Document).contains(&"IMAGE_OVEREXPOSED".into())
+    };
+    assert!(!overexposed(&page));
+    assert!(overexposed(&washed), "{after:?}");
+}
+
 /// The findings with their evidence.
 fn found(bytes: &[u8]) -> Vec<Finding> {
     let settings = ImageSettings::default();
