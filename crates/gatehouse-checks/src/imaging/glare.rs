@@ -425,30 +425,32 @@ mod tests {
         assert!(spots(&paper, &gray, Rect::full(w, h), 0.005, 0.45).is_empty());
     }
 
+    /// A 240×200 white page with lines of faint print from column `print_from` on, lit by a
+    /// lamp beside its left edge: the paper clips over a half-disc reaching from the top to
+    /// the bottom of the page. With `spot`, a small reflection on its right half too.
+    fn lamp_lit_page(print_from: u32, spot: bool) -> RgbImage {
+        RgbImage::from_fn(240, 200, |xi, yi| {
+            let (x, y) = (f64::from(xi), f64::from(yi));
+            let ink = xi >= print_from && yi % 12 < 2 && xi % 7 < 4;
+            let base = if ink { 120.0 } else { 235.0 };
+            let lamp = (x.powi(2) + (y - 100.0).powi(2)).sqrt();
+            let mut v = base * (1.3 - 0.5 * lamp / 233.0);
+            if spot {
+                let d2 = (x - 190.0).powi(2) + (y - 100.0).powi(2);
+                v += 420.0 * (-d2 / (2.0 * 18.0f64.powi(2))).exp();
+            }
+            Rgb([v.min(255.0) as u8; 3])
+        })
+    }
+
     #[test]
     fn side_light_clipping_white_paper_is_not_glare_but_a_spot_on_it_is() {
         let (w, h) = (240, 200);
-        // A white page with lines of faint print, lit by a lamp beside its left edge: the
-        // paper clips over a half-disc reaching from the top to the bottom of the page.
-        let page = |spot: bool| {
-            RgbImage::from_fn(w, h, |x, y| {
-                let (x, y) = (f64::from(x), f64::from(y));
-                let ink = (y as u32) % 12 < 2 && (x as u32) % 7 < 4;
-                let base = if ink { 120.0 } else { 235.0 };
-                let lamp = (x.powi(2) + (y - 100.0).powi(2)).sqrt();
-                let mut v = base * (1.3 - 0.5 * lamp / 233.0);
-                if spot {
-                    let d2 = (x - 190.0).powi(2) + (y - 100.0).powi(2);
-                    v += 420.0 * (-d2 / (2.0 * 18.0f64.powi(2))).exp();
-                }
-                Rgb([v.min(255.0) as u8; 3])
-            })
-        };
-        let lit = page(false);
+        let lit = lamp_lit_page(0, false);
         let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
         let found = spots(&lit, &gray, Rect::full(w, h), 0.005, 0.45);
         assert!(found.is_empty(), "{found:?}");
-        let with_spot = page(true);
+        let with_spot = lamp_lit_page(0, true);
         let gray = DynamicImage::ImageRgb8(with_spot.clone()).to_luma8();
         let found = spots(&with_spot, &gray, Rect::full(w, h), 0.005, 0.45);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -482,22 +484,12 @@ mod tests {
 
     #[test]
     fn a_side_lit_page_blank_under_the_light_is_not_glare() {
-        // A letter lit by a lamp beside its left edge, the paper clipping over a half-disc
-        // from top to bottom there; its print starts a third of the way in, or there is none,
-        // so the blown-out region's middle is blank: the clipping along the lit edge is what
-        // tells it from a reflection.
+        // A letter lit from beside its left edge whose print starts a third of the way in, or
+        // that has none, so the blown-out region's middle is blank: the clipping along the
+        // lit edge is what tells it from a reflection.
         let (w, h) = (240, 200);
-        let page = |print_from: u32| {
-            RgbImage::from_fn(w, h, |xi, yi| {
-                let (x, y) = (f64::from(xi), f64::from(yi));
-                let ink = xi >= print_from && yi % 12 < 2 && xi % 7 < 4;
-                let base = if ink { 120.0 } else { 235.0 };
-                let lamp = (x.powi(2) + (y - 100.0).powi(2)).sqrt();
-                Rgb([(base * (1.3 - 0.5 * lamp / 233.0)).min(255.0) as u8; 3])
-            })
-        };
         for print_from in [70, 100, w] {
-            let lit = page(print_from);
+            let lit = lamp_lit_page(print_from, false);
             let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
             let found = spots(&lit, &gray, Rect::full(w, h), 0.004, 0.45);
             assert!(found.is_empty(), "print from {print_from}: {found:?}");
