@@ -210,6 +210,11 @@ pub(crate) fn round(v: f64, places: i32) -> f64 {
     (v * f).round() / f
 }
 
+/// Working pixels on the long side of the measured document below which shrinking has greyed
+/// its thin print (the calibration's document shrunk to a quarter, 273 px long, reads its
+/// darkest print at 91; the overexposed ones are 570-984 px long).
+const MIN_SIDE_FOR_PRINT_LIGHT: u32 = 400;
+
 /// The mean brightness of a document lit like a scan: colourfulness is judged as if the
 /// picture were this bright (see the black-and-white check in [`findings`]).
 const LIT_MEAN: f64 = 224.0;
@@ -255,6 +260,17 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
         || d.step_ratio.is_some_and(|r| r < settings.blur_step_ratio);
     let e = &m.exposure;
     let mut washed_out = false;
+    // Whether lifted print is a sign of the light: an identity document's print (its
+    // machine-readable zone above all) is black, where a letter may be printed in grey; and
+    // blur, or a document too small in the picture, spreads thin print into the paper and
+    // lifts its darkest tones too.
+    let measured_side = if m.document.coverage > 0.0 {
+        m.document.bbox.width.max(m.document.bbox.height)
+    } else {
+        (f64::from(analysis.width.max(analysis.height)) * analysis.scale) as u32
+    };
+    let print_shows_light =
+        kind == Kind::Document && !blurry && measured_side >= MIN_SIDE_FOR_PRINT_LIGHT;
     let not_found = kind != Kind::Selfie
         && (m.document.coverage == 0.0 || m.document.structure < settings.min_structure);
     if e.mean < settings.dark_mean
@@ -268,9 +284,7 @@ pub fn findings(report: &ImageReport, settings: &ImageSettings) -> Vec<Finding> 
     } else if e.p05 > settings.overexposed_p05
         || (e.clipped_white > settings.overexposed_share
             && (e.p05 > settings.overexposed_p05 - 25
-                // Blur spreads thin print into the paper and lifts its darkest tones too, so
-                // then only the 5th percentile tells of the light.
-                || (e.p01 > settings.overexposed_p01 && !blurry)))
+                || (e.p01 > settings.overexposed_p01 && print_shows_light)))
     {
         washed_out = true;
         push(

@@ -23,10 +23,12 @@ pub struct ImageSettings {
     /// The 5th percentile of luminance above which nothing dark is left: overexposed…
     pub overexposed_p05: u8,
     /// …as is a document with more than this share blown out while its 5th percentile is
-    /// within 25 of `overexposed_p05`, or its 1st percentile above `overexposed_p01` while it
-    /// is sharp (even the darkest print is lifted: a clean page that clips this much still has
-    /// black ink).
+    /// within 25 of `overexposed_p05`…
     pub overexposed_share: f64,
+    /// …or while its 1st percentile is above this: even the darkest print is lifted, where a
+    /// clean page that clips this much still has black ink. Identity documents only (a letter
+    /// may be printed in grey), sharp and at least 400 working pixels long (blur and shrinking
+    /// grey thin print too).
     pub overexposed_p01: u8,
     /// Edge ratio (|Laplacian| over |gradient| on the strongest edges) below which it is blurry.
     pub blur_edge_ratio: f64,

@@ -424,6 +424,21 @@ fn a_page_washed_out_to_grey_ink_is_overexposed_and_a_white_page_is_not() {
     };
     assert!(!overexposed(&page));
     assert!(overexposed(&washed), "{after:?}");
+    // A letter printed in dark grey looks the same to the percentiles; its print is not
+    // taken as a sign of the light.
+    let grey_letter = RgbImage::from_fn(600, 420, |x, y| {
+        let print = (y / 8) % 3 == 0 && (x / 5) % 4 != 0 && (60..540).contains(&x);
+        Rgb(if print {
+            [110, 110, 112]
+        } else {
+            [255, 255, 255]
+        })
+    });
+    let letter = codes(
+        &encode(&grey_letter, ImageFormat::Png),
+        Kind::ProofOfAddress,
+    );
+    assert!(!letter.contains(&"IMAGE_OVEREXPOSED".into()), "{letter:?}");
 }
 
 /// The findings with their evidence.
