@@ -77,14 +77,7 @@ pub fn alike(p: &[u8], surface: [i32; 3]) -> bool {
 
 /// Share of the pixels in `area` that are `alike` the surface.
 pub fn share_alike(rgb: &RgbImage, area: Rect, surface: [i32; 3]) -> f64 {
-    let (mut near, mut total) = (0u64, 0u64);
-    for row in super::metrics::rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
-        for p in row.chunks_exact(3) {
-            total += 1;
-            near += u64::from(alike(p, surface));
-        }
-    }
-    near as f64 / total.max(1) as f64
+    super::metrics::share_where(rgb, area, |p| alike(p, surface))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
+use super::metrics::share_where;
 use super::region::Rect;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -213,7 +214,7 @@ fn large_reflection(rgb: &RgbImage, bbox: Rect, doc: Rect) -> bool {
         width: bbox.width / 3,
         height: bbox.height / 3,
     };
-    if middle.area() == 0 || 1.0 - clipped_share(rgb, middle) >= REFLECTION_MIDDLE_LEFT {
+    if middle.area() == 0 || 1.0 - share_where(rgb, middle, is_clipped) >= REFLECTION_MIDDLE_LEFT {
         return false;
     }
     let (dy0, dy1) = strip(doc.height);
@@ -244,7 +245,9 @@ fn large_reflection(rgb: &RgbImage, bbox: Rect, doc: Rect) -> bool {
             height: doc.height,
         },
     ];
-    edges.iter().all(|&e| clipped_share(rgb, e) <= LIT_EDGE)
+    edges
+        .iter()
+        .all(|&e| share_where(rgb, e, is_clipped) <= LIT_EDGE)
 }
 
 /// The depths, from an edge of a side `len` long, of the strip that stands for that edge:
@@ -252,15 +255,6 @@ fn large_reflection(rgb: &RgbImage, bbox: Rect, doc: Rect) -> bool {
 fn strip(len: u32) -> (u32, u32) {
     let from = len * 3 / 100;
     (from, (len / 10).max(from + 1).min(len))
-}
-
-/// Share of the pixels in `area` that are clipped.
-fn clipped_share(rgb: &RgbImage, area: Rect) -> f64 {
-    let mut n = 0u64;
-    for row in super::metrics::rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
-        n += row.chunks_exact(3).filter(|p| is_clipped(p)).count() as u64;
-    }
-    n as f64 / area.area().max(1) as f64
 }
 
 fn grow(r: Rect, by: u32, within: Rect) -> Rect {
@@ -326,6 +320,19 @@ fn print_around(gray: &GrayImage, spot: Rect, doc: Rect) -> bool {
 mod tests {
     use super::*;
     use image::{DynamicImage, Rgb};
+
+    /// The glare spots over the whole of `rgb`, at least `min_share` of it (and the default
+    /// least fill).
+    fn spots_in(rgb: &RgbImage, min_share: f64) -> Vec<GlareSpot> {
+        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+        spots(
+            rgb,
+            &gray,
+            Rect::full(rgb.width(), rgb.height()),
+            min_share,
+            0.45,
+        )
+    }
 
     /// Blobs by flood fill, pixel by pixel: what `blobs` must find.
     fn flood_blobs(rgb: &RgbImage, doc: Rect) -> Vec<Blob> {
@@ -416,14 +423,12 @@ mod tests {
             };
             Rgb(base.map(|c| (c + light).min(255.0) as u8))
         });
-        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
+        let found = spots_in(&rgb, 0.005);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].position, "centre");
         assert!(found[0].covers_print);
         let paper = RgbImage::from_pixel(w, h, Rgb([235, 235, 230]));
-        let gray = DynamicImage::ImageRgb8(paper.clone()).to_luma8();
-        assert!(spots(&paper, &gray, Rect::full(w, h), 0.005, 0.45).is_empty());
+        assert!(spots_in(&paper, 0.005).is_empty());
     }
 
     /// A 240×200 white page with lines of faint print from column `print_from` on, lit by a
@@ -446,14 +451,11 @@ mod tests {
 
     #[test]
     fn side_light_clipping_white_paper_is_not_glare_but_a_spot_on_it_is() {
-        let (w, h) = (240, 200);
         let lit = lamp_lit_page(0, false);
-        let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
-        let found = spots(&lit, &gray, Rect::full(w, h), 0.005, 0.45);
+        let found = spots_in(&lit, 0.005);
         assert!(found.is_empty(), "{found:?}");
         let with_spot = lamp_lit_page(0, true);
-        let gray = DynamicImage::ImageRgb8(with_spot.clone()).to_luma8();
-        let found = spots(&with_spot, &gray, Rect::full(w, h), 0.005, 0.45);
+        let found = spots_in(&with_spot, 0.005);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].bbox.x > 120, "{found:?}");
     }
@@ -471,8 +473,7 @@ mod tests {
             let light = 420.0 * (-d2 / (2.0 * 40.0f64.powi(2))).exp();
             Rgb([(base + light).min(255.0) as u8; 3])
         });
-        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
+        let found = spots_in(&rgb, 0.005);
         assert_eq!(found.len(), 1, "{found:?}");
         let spot = &found[0];
         assert!(spot.share > LIT_PAPER_SHARE, "{spot:?}");
@@ -488,11 +489,9 @@ mod tests {
         // A letter lit from beside its left edge whose print starts a third of the way in, or
         // that has none, so the blown-out region's middle is blank: the clipping along the
         // lit edge is what tells it from a reflection.
-        let (w, h) = (240, 200);
-        for print_from in [70, 100, w] {
+        for print_from in [70, 100, 240] {
             let lit = lamp_lit_page(print_from, false);
-            let gray = DynamicImage::ImageRgb8(lit.clone()).to_luma8();
-            let found = spots(&lit, &gray, Rect::full(w, h), 0.004, 0.45);
+            let found = spots_in(&lit, 0.004);
             assert!(found.is_empty(), "print from {print_from}: {found:?}");
         }
     }
@@ -510,7 +509,6 @@ mod tests {
             let light = if across < 95.0 { 1.25 } else { 1.0 };
             Rgb([(base * light).min(255.0) as u8; 3])
         });
-        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
         let band = blobs(&rgb, Rect::full(w, h), is_clipped)
             .into_iter()
             .max_by_key(|b| b.n)
@@ -521,7 +519,7 @@ mod tests {
             "{band:?}"
         );
         assert!(band.y1 - band.y0 + 1 == h, "{band:?}");
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.004, 0.45);
+        let found = spots_in(&rgb, 0.004);
         assert!(found.is_empty(), "{found:?}");
     }
 
@@ -540,8 +538,7 @@ mod tests {
                 [200, 195, 185]
             })
         });
-        let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
-        let found = spots(&rgb, &gray, Rect::full(w, h), 0.005, 0.45);
+        let found = spots_in(&rgb, 0.005);
         assert!(found.is_empty(), "{found:?}");
     }
 }

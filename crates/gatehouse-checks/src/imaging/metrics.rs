@@ -70,6 +70,18 @@ pub(crate) fn top_mean(histogram: &[u32], count: u64) -> f64 {
     sum as f64 / count as f64
 }
 
+/// Share of the pixels in `area` for which `hit` holds.
+pub(crate) fn share_where(rgb: &RgbImage, area: Rect, hit: impl Fn(&[u8]) -> bool) -> f64 {
+    let (mut n, mut total) = (0u64, 0u64);
+    for row in rows(rgb.as_raw(), rgb.width() as usize, 3, area) {
+        for p in row.chunks_exact(3) {
+            total += 1;
+            n += u64::from(hit(p));
+        }
+    }
+    n as f64 / total.max(1) as f64
+}
+
 /// The rows of `area` in an image of `width` pixels of `channels` bytes each, cut to the area.
 pub(crate) fn rows(
     raw: &[u8],
