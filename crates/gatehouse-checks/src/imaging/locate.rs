@@ -4,12 +4,14 @@
 //! is not, so the picture is divided into cells and the document is the largest connected
 //! block of cells dense with edges. An edge of the frame cuts the document when that block
 //! reaches it and structure runs *across* the outermost strip of pixels (a document's own
-//! border, photographed tightly, runs along the strip instead, and does not count).
+//! border, photographed tightly, runs along the strip instead, and does not count) where some
+//! of its paper shows too (a patterned cloth is as dense with edges as print).
 
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
 use super::colours;
+use super::metrics;
 use super::region::Rect;
 
 /// Gradient magnitude (|gx| + |gy|, central differences) above which a pixel is an edge: half
@@ -18,6 +20,10 @@ use super::region::Rect;
 /// of a desk from counting as print.
 const EDGE_MIN: i32 = 16;
 const EDGE_MAX: i32 = 48;
+
+/// Share of a frame side's strip that must show the paper for structure crossing it to be
+/// the document cut by the frame.
+const MIN_PAPER_AT_CUT: f64 = 0.05;
 
 fn edge_threshold(gray: &GrayImage) -> i32 {
     let mut histogram = [0u64; 512];
@@ -296,7 +302,15 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     let paper = colours::dominant(rgb, &[bbox]);
     let shares = touches
         .map(|(side, _)| paper.map_or(0.0, |paper| colours::share_alike(rgb, whole(side), paper)));
-    let background_seen = shares.iter().any(|&s| s < 0.2);
+    // Only a side the document does not reach can show the background, and only where its
+    // strip is not the paper in shadow: a phone's shadow across a page photographed edge to
+    // edge keeps the paper's colour at half its light, and says nothing about the other sides.
+    let background_seen = touches.iter().any(|&(side, touching)| {
+        !touching
+            && paper.is_some_and(|paper| {
+                metrics::share_where(rgb, whole(side), |p| colours::alike_or_shaded(p, paper)) < 0.2
+            })
+    });
     // And where the document reaches the frame and the strip along it shows none of the
     // background the free sides show (a portrait's plain ground, a margin in another colour).
     let free: Vec<Rect> = touches
@@ -308,7 +322,11 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
         paper.is_none_or(|paper| !colours::alike(&bg.map(|c| c.clamp(0, 255) as u8), paper))
     });
     for ((side, touching), share) in touches.into_iter().zip(shares) {
-        let crossed = touching && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
+        // Structure crossing the strip is the document only where its paper shows there too:
+        // a patterned cloth or a keyboard around the document is as dense with edges as print.
+        let crossed = touching
+            && paper.is_none_or(|_| share >= MIN_PAPER_AT_CUT)
+            && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
         let along = strip(w, h, side, depth, bbox);
         let hidden = touching
             && along.area() > 0
