@@ -578,3 +578,15 @@ fn a_blurred_photo_is_blurry_under_sensor_noise() {
     let grainy = encode(&with_noise(&card_photo(900, 600)), ImageFormat::Png);
     assert_eq!(blur_evidence(&grainy), None);
 }
+
+#[test]
+fn a_phone_photos_softness_is_not_blur_and_a_blur_twice_as_wide_is() {
+    // A Gaussian of 1 working pixel leaves print readable (phone lenses, compression and
+    // the shrink to the working size all soften that much); 1.8 pixels smudges small print.
+    let photo = card_photo(900, 600);
+    let soft = image::imageops::blur(&photo, 1.0);
+    let blurred = image::imageops::blur(&photo, 1.8);
+    let soft_evidence = blur_evidence(&encode(&soft, ImageFormat::Png));
+    assert_eq!(soft_evidence, None, "{soft_evidence:?}");
+    assert!(blur_evidence(&encode(&blurred, ImageFormat::Png)).is_some());
+}
