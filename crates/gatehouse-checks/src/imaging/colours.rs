@@ -63,21 +63,9 @@ pub fn dominant(rgb: &RgbImage, areas: &[Rect]) -> Option<[i32; 3]> {
 /// of the sum within 0.06 of the surface's (summed over the channels), at between 0.7 and 1.4
 /// times its brightness.
 pub fn alike(p: &[u8], surface: [i32; 3]) -> bool {
-    alike_down_to(p, surface, 70)
-}
-
-/// Whether `p` may be the surface of colour `surface` in shadow as well: `alike`, down to
-/// 0.35 of its brightness. A shadow across paper (the phone's, a hand's) keeps its
-/// chromaticity and takes half its light or more.
-pub fn alike_or_shaded(p: &[u8], surface: [i32; 3]) -> bool {
-    alike_down_to(p, surface, 35)
-}
-
-/// `alike`, with the brightness floor `floor_percent` of the surface's.
-fn alike_down_to(p: &[u8], surface: [i32; 3], floor_percent: i64) -> bool {
     let sum = i64::from(p[0]) + i64::from(p[1]) + i64::from(p[2]);
     let surface_sum = i64::from(surface[0] + surface[1] + surface[2]);
-    if sum * 100 < surface_sum * floor_percent || sum * 10 > surface_sum * 14 {
+    if sum * 10 < surface_sum * 7 || sum * 10 > surface_sum * 14 {
         return false;
     }
     // Σ |p_i / sum − surface_i / surface_sum| ≤ 0.06, in integers.

@@ -11,7 +11,6 @@ use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
 use super::colours;
-use super::metrics;
 use super::region::Rect;
 
 /// Gradient magnitude (|gx| + |gy|, central differences) above which a pixel is an edge: half
@@ -302,15 +301,15 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     let paper = colours::dominant(rgb, &[bbox]);
     let shares = touches
         .map(|(side, _)| paper.map_or(0.0, |paper| colours::share_alike(rgb, whole(side), paper)));
-    // Only a side the document does not reach can show the background, and only where its
-    // strip is not the paper in shadow: a phone's shadow across a page photographed edge to
-    // edge keeps the paper's colour at half its light, and says nothing about the other sides.
-    let background_seen = touches.iter().any(|&(side, touching)| {
-        !touching
-            && paper.is_some_and(|paper| {
-                metrics::share_where(rgb, whole(side), |p| colours::alike_or_shaded(p, paper)) < 0.2
-            })
-    });
+    // Only a side the document does not reach can show the background: along a side it
+    // reaches, a strip unlike the paper is the document's own (a shadow across a page
+    // photographed edge to edge, a coloured border), and says nothing about the other sides.
+    // (Paper in shadow cannot be told from a grey desk by colour, so a shadow over a free
+    // side still reads as background.)
+    let background_seen = touches
+        .iter()
+        .zip(shares)
+        .any(|(&(_, touching), share)| !touching && share < 0.2);
     // And where the document reaches the frame and the strip along it shows none of the
     // background the free sides show (a portrait's plain ground, a margin in another colour).
     let free: Vec<Rect> = touches

@@ -266,39 +266,6 @@ fn the_frame_cutting_a_card_is_named_whichever_side_the_light_falls_from() {
 }
 
 #[test]
-fn a_shadow_across_a_card_photographed_edge_to_edge_cuts_nothing() {
-    // The card alone fills the frame, and the phone's shadow falls over its right third,
-    // fading in over a tenth of the width. The shadowed strip along the right is the paper at
-    // half its light, not a desk beyond the card, so the paper at the other sides of the
-    // frame does not make them cuts.
-    let (w, h) = (900u32, 600u32);
-    let photo = super::testing::unlit_card_photo(3, w, h);
-    let mut card =
-        image::imageops::crop_imm(&photo, w / 10, h / 8, w - w / 5, h - h / 4).to_image();
-    // Margins on the right and at the bottom, where the generated print reaches the edge.
-    let (cw, ch) = (f64::from(card.width()), f64::from(card.height()));
-    for y in 0..card.height() {
-        for x in 0..card.width() {
-            if f64::from(x) > cw * 0.94 || f64::from(y) > ch * 0.92 {
-                let paper = *card.get_pixel(x, 0);
-                card.put_pixel(x, y, paper);
-            }
-        }
-    }
-    let shaded = RgbImage::from_fn(card.width(), card.height(), |x, y| {
-        let t = ((f64::from(x) - cw * 0.62) / (cw * 0.1)).clamp(0.0, 1.0);
-        let k = 1.0 - 0.5 * t;
-        Rgb(card.get_pixel(x, y).0.map(|c| (f64::from(c) * k) as u8))
-    });
-    for (name, img) in [("plain", &card), ("shaded", &shaded)] {
-        let bytes = encode(img, ImageFormat::Jpeg);
-        let doc = document_in(&bytes);
-        assert!(doc.cut_sides.is_empty(), "{name}: {doc:?}");
-        assert!(!codes(&bytes, Kind::Document).contains(&"DOCUMENT_CUT_OFF".into()));
-    }
-}
-
-#[test]
 fn a_card_on_a_checked_cloth_is_not_cut_by_the_cloth() {
     // A tablecloth of green and blue checks is as dense with edges as print, so the dense
     // block reaches every side of the frame; but no paper shows along them.
