@@ -547,7 +547,7 @@ fn a_blurred_photo_is_blurry_under_sensor_noise() {
 }
 
 #[test]
-fn a_phone_photos_softness_is_not_blur_and_a_blur_twice_as_wide_is() {
+fn a_phone_photos_softness_is_not_blur_and_a_wider_blur_is() {
     // A Gaussian of 1 working pixel leaves print readable (phone lenses, compression and
     // the shrink to the working size all soften that much); 1.8 pixels smudges small print.
     let photo = card_photo(900, 600);
