@@ -4,6 +4,7 @@ defects, run through `gatehouse inspect image`, with the rate of every reason co
 
     python3 bench/image_calibration.py [--images DIR] [--gatehouse target/release/gatehouse]
     python3 bench/image_calibration.py --sweep    # each defect at several strengths
+    python3 bench/image_calibration.py --realistic  # clean documents as phones photograph them
 
 The clean set is every picture under DIR (default ../shared/data/images); each variant is made
 from each clean picture here, with OpenCV, and written without metadata. The script needs
@@ -245,6 +246,106 @@ def sweep_variants(img, seed):
     return out
 
 
+def vignette(img, strength=0.25):
+    """A phone lens's light fall-off: the corners at 1 - `strength` of the centre."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r2 = ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) / 0.5
+    return np.clip(img.astype(np.float32) * (1 - strength * r2)[..., None], 0, 255).astype(np.uint8)
+
+
+def shadow(img, seed, share=0.33, depth=0.55):
+    """The phone's (or the hand's) shadow over `share` of the picture from one side (which the
+    seed picks), darkening it to `depth`, with a soft edge."""
+    h, w = img.shape[:2]
+    side = seed % 4
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = [xx / w, 1 - xx / w, yy / h, 1 - yy / h][side]
+    soft = 0.04
+    cover = np.clip((share - t) / soft + 0.5, 0, 1)
+    return np.clip(img.astype(np.float32) * (1 - (1 - depth) * cover)[..., None], 0, 255).astype(np.uint8)
+
+
+def checked_cloth(h, w, seed, white_lines=False):
+    """A table cloth of green and blue checks, with thin white lines between them (gingham)
+    if `white_lines`."""
+    rng = np.random.default_rng(seed + 3000)
+    cell = int(rng.integers(14, 40))
+    yy, xx = np.mgrid[0:h, 0:w]
+    checks = ((xx // cell) + (yy // cell)) % 2 == 0
+    out = np.where(checks[..., None], np.array([90, 140, 60], np.uint8), np.array([150, 90, 40], np.uint8))
+    if white_lines:
+        out[((xx % cell) < 2) | ((yy % cell) < 2)] = (220, 220, 220)
+    return noise(out.astype(np.uint8), 4, seed)
+
+
+def cluttered(h, w, seed):
+    """The brown desk with coloured objects (a mug, a notebook, a pen) near the edges."""
+    rng = np.random.default_rng(seed + 4000)
+    desk = table(h, w, seed)
+    for _ in range(5):
+        bw, bh = int(rng.uniform(0.06, 0.16) * w), int(rng.uniform(0.06, 0.2) * h)
+        edge = rng.integers(4)
+        x = int(rng.uniform(0, 0.14) * w) if edge == 0 else int(w - bw - rng.uniform(0, 0.14) * w) if edge == 1 else int(rng.uniform(0, w - bw))
+        y = int(rng.uniform(0, 0.14) * h) if edge == 2 else int(h - bh - rng.uniform(0, 0.14) * h) if edge == 3 else int(rng.uniform(0, h - bh))
+        desk[y:y + bh, x:x + bw] = rng.integers(30, 230, 3)
+    return desk
+
+
+def keystone(img, seed):
+    """The picture taken at an angle: its top edge narrower than its bottom by a tenth."""
+    h, w = img.shape[:2]
+    d = w * 0.05
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[d, 0], [w - d, 0], [w, h], [0, h]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    desk = table(h, w, seed + 600)
+    warped = cv2.warpPerspective(img, m, (w, h))
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, (w, h))
+    return np.where(mask[..., None] > 0, warped, desk)
+
+
+def realistic_variants(img, seed):
+    """Clean documents as phones photograph them (`--realistic`): none should raise a photo
+    code but the one marked. The desk photo is at a phone's brightness with a lens's fall-off; the others change
+    one thing about it."""
+    h, w = img.shape[:2]
+    long = max(h, w)
+    fw, fh = int(long * 1.5), int(long * 1.5 * 0.75)
+    scale = fw * 0.7 / w
+    doc = cv2.resize(img, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+
+    def on(background, cx=0.5, cy=0.5):
+        out = background.copy()
+        dh, dw = doc.shape[:2]
+        y0, x0 = int(fh * cy - dh / 2), int(fw * cx - dw / 2)
+        sy, sx = max(0, -y0), max(0, -x0)
+        y0, x0 = max(0, y0), max(0, x0)
+        y1, x1 = min(fh, y0 + dh - sy), min(fw, x0 + dw - sx)
+        out[y0:y1, x0:x1] = doc[sy:sy + y1 - y0, sx:sx + x1 - x0]
+        return vignette(dim(out, seed))
+
+    desk = on(table(fh, fw, seed))
+    # Working pixels: the checks shrink the picture's long side to 1024.
+    working = min(1.0, 1024 / fw)
+    warm = desk.astype(np.float32) * np.array([0.78, 0.95, 1.08], np.float32)
+    return {
+        "phone_desk": desk,
+        "phone_desk_shadow": shadow(desk, seed),
+        "phone_scan_shadow": shadow(vignette(dim(img, seed)), seed),
+        "phone_checked_cloth": on(checked_cloth(fh, fw, seed)),
+        "phone_gingham_cloth": on(checked_cloth(fh, fw, seed, white_lines=True)),
+        "phone_cluttered_desk": on(cluttered(fh, fw, seed)),
+        "phone_keystone": keystone(desk, seed),
+        "phone_warm_light": np.clip(warm, 0, 255).astype(np.uint8),
+        "phone_soft_1px": cv2.GaussianBlur(desk, (0, 0), 1.0 / working),
+        # The one variant that must raise DOCUMENT_CUT_OFF: a pale grey desk, near the paper
+        # in colour, and the document running off the right and bottom of the frame.
+        "phone_grey_desk_cut (must cut)": on(noise(np.full((fh, fw, 3), (150, 152, 152), np.uint8), 4, seed),
+                                             0.68, 0.62),
+    }
+
+
 METRICS = []
 
 
@@ -278,6 +379,8 @@ def main():
     parser.add_argument("--keep", help="write the variants to this folder and keep them")
     parser.add_argument("--sweep", action="store_true",
                         help="each defect at several strengths instead: the codes raised")
+    parser.add_argument("--realistic", action="store_true",
+                        help="clean documents as phones photograph them instead: the codes raised")
     args = parser.parse_args()
     sources = sorted(p for p in pathlib.Path(args.images).rglob("*")
                      if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
@@ -289,21 +392,27 @@ def main():
         os.makedirs(tmp, exist_ok=True)
         for i, src in enumerate(sources):
             img = cv2.imread(str(src), cv2.IMREAD_COLOR)
-            if not args.sweep:
+            if not (args.sweep or args.realistic):
                 results["clean"].append((src.name, inspect(args.gatehouse, src, "clean " + src.name) & PHOTO_CODES))
-            made = sweep_variants(img, i) if args.sweep else variants(img, i)
+            made = (sweep_variants(img, i) if args.sweep
+                    else realistic_variants(img, i) if args.realistic else variants(img, i))
             for name, v in made.items():
                 path = pathlib.Path(tmp) / f"{i}-{name.replace(' ', '_').replace('/', '_')}.jpg"
                 cv2.imwrite(str(path), v, [cv2.IMWRITE_JPEG_QUALITY, QUALITY.get(name, 92)])
                 results[name].append((src.name, inspect(args.gatehouse, path, name + " " + src.name) & PHOTO_CODES))
     print(f"{len(sources)} source pictures; rates are over them.\n")
-    if args.sweep:
+    if args.sweep or args.realistic:
         print("| variant | pictures with no photo code | codes raised |")
         print("|---|---|---|")
         for name, rows in results.items():
             counts = collections.Counter(c for _, codes in rows for c in codes)
             text = ", ".join(f"{c} {k}/{len(rows)}" for c, k in counts.most_common()) or "none"
             print(f"| {name} | {sum(1 for _, codes in rows if not codes)}/{len(rows)} | {text} |")
+            if args.verbose:
+                for src, codes in rows:
+                    print(f"|   {src} | {sorted(codes)} | |")
+        if args.verbose:
+            print("\n".join(sorted(METRICS)))
         return
     print(f"| variant | expected | detected | other photo codes raised |")
     print(f"|---|---|---|---|")

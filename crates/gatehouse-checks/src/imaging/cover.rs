@@ -18,19 +18,22 @@ const MIN_PATCH_SHARE: f64 = 0.12;
 const MIN_LEVEL: u32 = 60;
 
 /// The corners of `doc` (in the frame of `rgb`) covered by an object reaching in from the
-/// frame's edge, given the paper's and the background's colours. Corners on a side the frame
-/// already cuts are not looked at.
+/// frame's edge, given the paper's colour and the colours of the surfaces round it (the
+/// background, and the paper in a shadow falling from the frame's edge). Corners on a side
+/// the frame already cuts are not looked at.
 pub fn covered_corners(
     rgb: &RgbImage,
     doc: Rect,
     paper: [i32; 3],
-    background: [i32; 3],
+    surfaces: &[[i32; 3]],
     cut_sides: &[&str],
 ) -> Vec<&'static str> {
     let (w, h) = rgb.dimensions();
     let foreign = |p: &[u8]| {
         let level = (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3;
-        level >= MIN_LEVEL && !colours::alike(p, paper) && !colours::alike(p, background)
+        level >= MIN_LEVEL
+            && !colours::alike(p, paper)
+            && !surfaces.iter().any(|&s| colours::alike(p, s))
     };
     // Nothing reaches in unless something foreign crosses the frame's edge: a run along one
     // side at least as wide as the erosion below keeps, and at most a third of that side (a

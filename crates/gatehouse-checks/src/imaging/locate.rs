@@ -10,8 +10,8 @@
 use image::{GrayImage, RgbImage};
 use serde::Serialize;
 
-use super::colours;
 use super::region::Rect;
+use super::{colours, resample, shade};
 
 /// Gradient magnitude (|gx| + |gy|, central differences) above which a pixel is an edge: half
 /// the picture's 95th percentile, within these bounds. Adapting it keeps a blurred or
@@ -304,18 +304,22 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     // Only a side the document does not reach can show the background: along a side it
     // reaches, a strip unlike the paper is the document's own (a shadow across a page
     // photographed edge to edge, a coloured border), and says nothing about the other sides.
-    // (Paper in shadow cannot be told from a grey desk by colour, so a shadow over a free
-    // side still reads as background.)
-    let background_seen = touches
-        .iter()
-        .zip(shares)
-        .any(|(&(_, touching), share)| !touching && share < 0.2);
+    // Nor does a free side whose strip is the paper in shadow, which only the softness of
+    // the shadow's edge tells from a grey desk.
+    let paper_level = paper.map(|p| resample::luma(&p.map(|c| c.clamp(0, 255) as u8))[0]);
+    let shaded: [bool; 4] = std::array::from_fn(|i| {
+        let (side, touching) = touches[i];
+        let Some(level) = paper_level else {
+            return false;
+        };
+        !touching && shares[i] < 0.2 && shade::shaded_paper(gray, side, depth, level)
+    });
+    let background_seen = (0..4).any(|i| !touches[i].1 && shares[i] < 0.2 && !shaded[i]);
     // And where the document reaches the frame and the strip along it shows none of the
     // background the free sides show (a portrait's plain ground, a margin in another colour).
-    let free: Vec<Rect> = touches
-        .iter()
-        .filter(|(_, touching)| !touching)
-        .map(|&(side, _)| whole(side))
+    let free: Vec<Rect> = (0..4)
+        .filter(|&i| !touches[i].1 && !shaded[i])
+        .map(|i| whole(touches[i].0))
         .collect();
     let background = colours::dominant(rgb, &free).filter(|&bg| {
         paper.is_none_or(|paper| !colours::alike(&bg.map(|c| c.clamp(0, 255) as u8), paper))
@@ -346,7 +350,13 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     .map(|(name, _, _)| name)
     .collect();
     let covered_corners = match (paper, background) {
-        (Some(paper), Some(bg)) => super::cover::covered_corners(rgb, bbox, paper, bg, &cut_sides),
+        (Some(paper), Some(bg)) => {
+            let shadows = (0..4).filter(|&i| shaded[i]).map(|i| whole(touches[i].0));
+            let surfaces: Vec<[i32; 3]> = std::iter::once(bg)
+                .chain(shadows.filter_map(|strip| colours::dominant(rgb, &[strip])))
+                .collect();
+            super::cover::covered_corners(rgb, bbox, paper, &surfaces, &cut_sides)
+        }
         _ => Vec::new(),
     };
     Location {

@@ -20,6 +20,7 @@ pub mod region;
 pub mod resample;
 pub mod screen;
 mod settings;
+mod shade;
 mod sharpness;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

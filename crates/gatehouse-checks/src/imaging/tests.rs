@@ -288,6 +288,43 @@ fn a_card_on_a_checked_cloth_is_not_cut_by_the_cloth() {
     assert!(!codes(&bytes, Kind::Document).contains(&"DOCUMENT_CUT_OFF".into()));
 }
 
+/// A page of print photographed edge to edge: plain paper (`paper` where lit) round the print,
+/// `light(x)` the share of the light falling at column `x`, and `desk` instead of the page
+/// left of column `desk.0`.
+fn page_photo(light: impl Fn(u32) -> f64, desk: Option<(u32, [u8; 3])>) -> RgbImage {
+    let paper = [205.0, 203.0, 196.0];
+    RgbImage::from_fn(900, 600, |x, y| {
+        if let Some((_, colour)) = desk.filter(|&(edge, _)| x < edge) {
+            let grain = (super::testing::mix(u64::from(x) * 7919 + u64::from(y)) % 6) as u8;
+            return Rgb(colour.map(|c| c + grain));
+        }
+        let print = (300..800).contains(&x)
+            && (90..510).contains(&y)
+            && y % 18 < 7
+            && !super::testing::mix(u64::from(x / 7) ^ (u64::from(y / 18) << 16)).is_multiple_of(5)
+            && x % 7 != 0;
+        let k = light(x);
+        Rgb(if print { [40.0, 40.0, 55.0] } else { paper }.map(|c| (c * k).round() as u8))
+    })
+}
+
+#[test]
+fn a_shadow_over_a_page_photographed_edge_to_edge_does_not_cut_it() {
+    // The phone's shadow over the left third, its edge softened over 40 px: the shadowed
+    // strip is no desk, so the plain paper at the other sides is not cut by the frame.
+    let shadowed = page_photo(
+        |x| 0.55 + 0.45 * ((f64::from(x) - 300.0) / 40.0 + 0.5).clamp(0.0, 1.0),
+        None,
+    );
+    let doc = document_in(&encode(&shadowed, ImageFormat::Jpeg));
+    assert!(doc.cut_sides.is_empty(), "{doc:?}");
+    // A grey desk there instead, meeting the paper in a sharp edge, is background: the paper
+    // runs out of the frame at the other three sides.
+    let on_desk = page_photo(|_| 1.0, Some((225, [112, 112, 110])));
+    let doc = document_in(&encode(&on_desk, ImageFormat::Jpeg));
+    assert_eq!(doc.cut_sides, ["top", "right", "bottom"], "{doc:?}");
+}
+
 /// Where the analysis finds the document in a picture that decodes.
 fn document_in(bytes: &[u8]) -> locate::Location {
     analyse(bytes, &ImageSettings::default())
