@@ -272,6 +272,7 @@ def checked_cloth(h, w, seed, white_lines=False):
     rng = np.random.default_rng(seed + 3000)
     cell = int(rng.integers(14, 40))
     yy, xx = np.mgrid[0:h, 0:w]
+    yy, xx = yy + rng.integers(cell), xx + rng.integers(cell)  # where the frame cuts the pattern
     checks = ((xx // cell) + (yy // cell)) % 2 == 0
     out = np.where(checks[..., None], np.array([90, 140, 60], np.uint8), np.array([150, 90, 40], np.uint8))
     if white_lines:

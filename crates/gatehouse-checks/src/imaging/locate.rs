@@ -20,8 +20,9 @@ use super::{colours, resample, shade};
 const EDGE_MIN: i32 = 16;
 const EDGE_MAX: i32 = 48;
 
-/// Share of a frame side's strip that must show the paper for structure crossing it to be
-/// the document cut by the frame.
+/// Share of a frame side's strip that must show the paper, in runs along the side at least
+/// as long as the strip is deep, for structure crossing it to be the document cut by the
+/// frame.
 const MIN_PAPER_AT_CUT: f64 = 0.05;
 
 fn edge_threshold(gray: &GrayImage) -> i32 {
@@ -227,6 +228,41 @@ fn crossing_density(gray: &GrayImage, side: &str, span: Rect, depth: u32, edge: 
     hits as f64 / total.max(1) as f64
 }
 
+/// Share of the pixels of `area`, a strip along `side`, that are `alike` the paper in runs
+/// along the side of at least `min_run` pixels: the thin white lines of a gingham cloth cross
+/// the strip in short runs, while the paper between a cut document's print lies along it.
+fn paper_in_runs(rgb: &RgbImage, area: Rect, side: &str, paper: [i32; 3], min_run: u32) -> f64 {
+    let vertical = side == "left" || side == "right";
+    let (lines, len) = if vertical {
+        (area.width, area.height)
+    } else {
+        (area.height, area.width)
+    };
+    let mut counted = 0u64;
+    for line in 0..lines {
+        let mut run = 0u32;
+        for i in 0..=len {
+            let hit = i < len && {
+                let (x, y) = if vertical {
+                    (area.x + line, area.y + i)
+                } else {
+                    (area.x + i, area.y + line)
+                };
+                colours::alike(&rgb.get_pixel(x, y).0, paper)
+            };
+            if hit {
+                run += 1;
+            } else {
+                if run >= min_run {
+                    counted += u64::from(run);
+                }
+                run = 0;
+            }
+        }
+    }
+    counted as f64 / area.area().max(1) as f64
+}
+
 /// The outermost strip of `depth` pixels along `side` of a `w`×`h` frame, over `span`'s
 /// extent along that side.
 fn strip(w: u32, h: u32, side: &str, depth: u32, span: Rect) -> Rect {
@@ -328,7 +364,10 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
         // Structure crossing the strip is the document only where its paper shows there too:
         // a patterned cloth or a keyboard around the document is as dense with edges as print.
         let crossed = touching
-            && paper.is_none_or(|_| share >= MIN_PAPER_AT_CUT)
+            && paper.is_none_or(|paper| {
+                share >= MIN_PAPER_AT_CUT
+                    && paper_in_runs(rgb, whole(side), side, paper, depth) >= MIN_PAPER_AT_CUT
+            })
             && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
         let along = strip(w, h, side, depth, bbox);
         let hidden = touching
