@@ -80,8 +80,8 @@ pub fn shaded_paper(gray: &GrayImage, side: &str, depth: u32, paper: u8) -> bool
 
 /// Whether the brightness `at(d)` by depth `d` from the frame's edge (up to `reach`) rises
 /// from the level of its first `depth` values to `paper` softly: darker than the paper at the
-/// edge but not black, and the rise wider than `MIN_PENUMBRA`. The profile is read only as
-/// far as the rise ends.
+/// edge but not black, the rise at least `MIN_PENUMBRA` wide and without a step. The profile
+/// is read only as far as the rise ends.
 fn soft_rise(mut at: impl FnMut(usize) -> u8, reach: usize, depth: usize, paper: u8) -> bool {
     let depth = depth.clamp(1, reach);
     let mut profile: Vec<u8> = (0..depth).map(&mut at).collect();
@@ -106,7 +106,13 @@ fn soft_rise(mut at: impl FnMut(usize) -> u8, reach: usize, depth: usize, paper:
         .iter()
         .rposition(|&v| i32::from(v) <= low)
         .unwrap_or(0);
-    top - bottom >= MIN_PENUMBRA
+    // And no step within it: a desk brightening towards the paper (a lamp over the page, the
+    // phone's shadow on the desk) still meets the paper's edge in one, a penumbra does not.
+    let steepest = (bottom..top)
+        .map(|d| i32::from(profile[(d + 2).min(top)]) - i32::from(profile[d]))
+        .max()
+        .unwrap_or(i32::MAX);
+    top - bottom >= MIN_PENUMBRA && steepest * 3 < hi - lo
 }
 
 #[cfg(test)]
@@ -142,5 +148,28 @@ mod tests {
         assert!(!shaded_paper(&page(0, 1, false), "left", 6, 200));
         // The right side of the shadowed page is lit.
         assert!(!shaded_paper(&page(180, 40, false), "right", 6, 200));
+    }
+
+    #[test]
+    fn a_desk_brightening_towards_the_paper_is_no_shadow() {
+        // A grey desk lit more towards the page, meeting it in a sharp edge.
+        let lamp = GrayImage::from_fn(600, 400, |x, _| {
+            Luma([if x < 180 {
+                (100.0 + 30.0 * f64::from(x) / 180.0) as u8
+            } else {
+                200
+            }])
+        });
+        assert!(!shaded_paper(&lamp, "left", 6, 200));
+        // The phone's shadow on the desk, soft edged, then the paper's sharp edge.
+        let shadow = GrayImage::from_fn(600, 400, |x, _| {
+            let t = ((f64::from(x) - 60.0) / 30.0 + 0.5).clamp(0.0, 1.0);
+            Luma([if x < 180 {
+                (120.0 * (0.55 + 0.45 * t)) as u8
+            } else {
+                200
+            }])
+        });
+        assert!(!shaded_paper(&shadow, "left", 6, 200));
     }
 }
