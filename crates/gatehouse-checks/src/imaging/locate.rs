@@ -343,14 +343,12 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
     // Nor does a free side whose strip is the paper in shadow, which only the softness of
     // the shadow's edge tells from a grey desk.
     let paper_level = paper.map(|p| resample::luma(&p.map(|c| c.clamp(0, 255) as u8))[0]);
+    let unlike_free: [bool; 4] = std::array::from_fn(|i| !touches[i].1 && shares[i] < 0.2);
     let shaded: [bool; 4] = std::array::from_fn(|i| {
-        let (side, touching) = touches[i];
-        let Some(level) = paper_level else {
-            return false;
-        };
-        !touching && shares[i] < 0.2 && shade::shaded_paper(gray, side, depth, level)
+        unlike_free[i]
+            && paper_level.is_some_and(|l| shade::shaded_paper(gray, touches[i].0, depth, l))
     });
-    let background_seen = (0..4).any(|i| !touches[i].1 && shares[i] < 0.2 && !shaded[i]);
+    let background_seen = (0..4).any(|i| unlike_free[i] && !shaded[i]);
     // And where the document reaches the frame and the strip along it shows none of the
     // background the free sides show (a portrait's plain ground, a margin in another colour).
     let free: Vec<Rect> = (0..4)
@@ -365,8 +363,8 @@ pub fn locate(rgb: &RgbImage, gray: &GrayImage, density: f64, cut_density: f64) 
         // a patterned cloth or a keyboard around the document is as dense with edges as print.
         let crossed = touching
             && paper.is_none_or(|paper| {
-                share >= MIN_PAPER_AT_CUT
-                    && paper_in_runs(rgb, whole(side), side, paper, depth) >= MIN_PAPER_AT_CUT
+                // Paper in runs is a part of `share`, so this implies `share` is enough too.
+                paper_in_runs(rgb, whole(side), side, paper, depth) >= MIN_PAPER_AT_CUT
             })
             && crossing_density(gray, side, bbox, depth, edge) >= cut_density;
         let along = strip(w, h, side, depth, bbox);
